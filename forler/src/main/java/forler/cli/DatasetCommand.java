@@ -2,6 +2,7 @@ package forler.cli;
 
 import forler.data.D4rlIO;
 import forler.data.Dataset;
+import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.data.PolicyProvider;
@@ -62,9 +63,9 @@ public final class DatasetCommand implements Callable<Integer> {
     private final Function<String, Env> envs;
     private final PolicyProvider policies;
 
-    /** Envs from {@code forler.env.Tasks}, the shipped behaviour policies (see {@link Datasets}). */
+    /** Envs from {@code forler.env.Tasks}, the shipped behaviour policies (see {@link BehaviourPolicies#provider()}). */
     public DatasetCommand() {
-        this(DatasetBuilder.registryEnvs(), Datasets.policies());
+        this(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider());
     }
 
     /** With an env lookup and the behaviour policies of medium/expert/medium-replay. */

@@ -2,6 +2,7 @@ package forler.cli;
 
 import forler.data.D4rlIO;
 import forler.data.Dataset;
+import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.net.FedDevice;
@@ -67,7 +68,7 @@ public final class DeviceCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), Datasets.policies(),
+        DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), false);
         return builder.build(new DatasetBuilder.Request(s.getTask(), DatasetBuilder.Kind.parse(kind), size, s.getSeed() * 100 + id, null));
     }

@@ -1,5 +1,6 @@
 package forler.cli;
 
+import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.fed.Federation;
@@ -25,6 +26,9 @@ public final class RunOptions {
     int size;
     @Option(names = "--server-size", defaultValue = "1000", description = "Transitions of the server's D_o. Default: ${DEFAULT-VALUE}.")
     int serverSize;
+    @Option(names = "--server-data", split = ",", defaultValue = "",
+            description = "Dataset kinds of the server's D_o, in equal shares (default: the devices' kinds of --data).")
+    List<String> serverData;
     @Option(names = "--rounds", defaultValue = "10", description = "Rounds R. Default: ${DEFAULT-VALUE}.")
     int rounds;
     @Option(names = "--local-steps", defaultValue = "100", description = "Local steps per round Γ (FORLER's server runs G = Γ). Default: ${DEFAULT-VALUE}.")
@@ -56,7 +60,7 @@ public final class RunOptions {
 
     /** The dataset builder these flags select (shipped behaviour policies, cache folder). */
     DatasetBuilder datasets() {
-        return new DatasetBuilder(DatasetBuilder.registryEnvs(), Datasets.policies(),
+        return new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
     }
 
@@ -70,9 +74,11 @@ public final class RunOptions {
             default -> throw new IllegalArgumentException("--broadcast must be average or own, got '" + broadcast + "'");
         };
         for (String k : data) DatasetBuilder.Kind.parse(k);
+        List<String> server = serverData.stream().filter(k -> !k.isBlank()).toList();
+        for (String k : server) DatasetBuilder.Kind.parse(k);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Path dir = out != null ? out : defaultOut;
-        return new Federation.Options(algo, task, devices, data, size, serverSize, rounds, localSteps, evalEpisodes, seed, dir,
+        return new Federation.Options(algo, task, devices, data, size, serverSize, server, rounds, localSteps, evalEpisodes, seed, dir,
                 resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, b, false);
     }
 }

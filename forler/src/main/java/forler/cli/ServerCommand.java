@@ -2,6 +2,7 @@ package forler.cli;
 
 import forler.data.D4rlIO;
 import forler.data.Dataset;
+import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.env.Env;
@@ -126,7 +127,7 @@ public final class ServerCommand implements Callable<Integer> {
     /** D_o: the file, or built as `forler run` builds it (an equal share of each kind, seed·100 + 99). */
     private Dataset serverDataset() throws Exception {
         if (serverData != null) return D4rlIO.read(serverData);
-        DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), Datasets.policies(),
+        DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
         LinkedHashSet<String> kinds = new LinkedHashSet<>(data);
         List<Dataset> parts = new ArrayList<>();

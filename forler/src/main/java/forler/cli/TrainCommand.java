@@ -2,6 +2,7 @@ package forler.cli;
 
 import forler.data.D4rlIO;
 import forler.data.Dataset;
+import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.env.Tasks;
@@ -83,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dataset: " + e.getMessage() + ", or a .hdf5 file");
         }
         if (size < 1) throw new IllegalArgumentException("--size must be >= 1, got " + size);
-        DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), Datasets.policies(),
+        DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
         try {
             return builder.build(new DatasetBuilder.Request(task, kind, size, dataSeed, null));

@@ -61,6 +61,39 @@ public final class BehaviourPolicies {
     }
 
     /** The stochastic behaviour policy of {@code task} ({@code kind} = medium or expert), for data collection. */
+    /**
+     * The behaviour policies dataset builds use: the shipped SAC policies, or a {@code forler sac} policy file when
+     * a build names one. A shipped policy is identified by its recorded return and training step, so a retrained
+     * one makes new (differently cached) data.
+     */
+    public static PolicyProvider provider() {
+        return new PolicyProvider() {
+            @Override
+            public Policy policy(String task, DatasetBuilder.Kind kind, Path checkpoint) {
+                return checkpoint == null ? load(task, kind.id()) : read(checkpoint).stochastic();
+            }
+
+            @Override
+            public String policyId(String task, DatasetBuilder.Kind kind, Path checkpoint) {
+                if (checkpoint != null) return PolicyProvider.super.policyId(task, kind, checkpoint);
+                List<String> kinds = switch (kind) {
+                    case MEDIUM_REPLAY -> List.of("medium");
+                    case MEDIUM_EXPERT -> List.of("medium", "expert");
+                    default -> List.of(kind.id());
+                };
+                StringBuilder key = new StringBuilder();
+                for (String k : kinds) {
+                    var meta = get(task, k).meta();
+                    key.append(meta.getOrDefault("return_mean", "")).append(meta.getOrDefault("step", ""));
+                }
+                return "shipped" + Integer.toHexString(key.toString().hashCode());
+            }
+
+            @Override
+            public Dataset replayBuffer(String task, Path checkpoint) { return BehaviourPolicies.replayBuffer(task); }
+        };
+    }
+
     public static Policy load(String task, String kind) { return get(task, kind).stochastic(); }
 
     /** The deterministic variant (tanh of the mean), for evaluation. */

@@ -134,15 +134,20 @@ public final class Experiments {
         return g;
     }
 
-    /** Policy pollution: 4 good devices, then the same 4 plus 2 random ones. */
+    /**
+     * Policy pollution: 4 good devices, then the same 4 plus 2 random ones. The server's D_o is drawn from the four
+     * good kinds in both arms (unless --server-data says otherwise), so the arms differ only in the devices: pollution
+     * reaches FORLER's global policy through the uploaded critics, not through the server's own data.
+     */
     private List<Variant> e5() {
         List<String> good = List.of("expert", "medium-expert", "medium", "medium-replay");
         List<String> polluted = new ArrayList<>(good);
         polluted.addAll(List.of("random", "random"));
         List<Variant> g = new ArrayList<>();
         for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora")) {
-            g.add(new Variant(algo, algo + "-4good", 4, withData(withAlgo(base, algo), good)));
-            g.add(new Variant(algo, algo + "-4good+2random", 6, withData(withAlgo(base, algo), polluted)));
+            Federation.Options o = base.serverKinds().isEmpty() ? withServerData(withAlgo(base, algo), good) : withAlgo(base, algo);
+            g.add(new Variant(algo, algo + "-4good", 4, withData(o, good)));
+            g.add(new Variant(algo, algo + "-4good+2random", 6, withData(o, polluted)));
         }
         return g;
     }
@@ -180,23 +185,31 @@ public final class Experiments {
 
     private static Federation.Options withData(Federation.Options o, List<String> kinds) { return copy(o, "data", 0, null, kinds); }
 
+    private static Federation.Options withServerData(Federation.Options o, List<String> kinds) { return copy(o, "server", 0, null, null, kinds); }
+
     private static Federation.Options withDelta(Federation.Options o, int delta) { return copy(o, "delta", delta, null, null); }
 
     private Federation.Options with(Federation.Options o, Path runDir, int seed) {
-        return new Federation.Options(o.algo(), o.task(), o.devices(), o.kinds(), o.perDevice(), o.serverSize(), o.rounds(),
+        return new Federation.Options(o.algo(), o.task(), o.devices(), o.kinds(), o.perDevice(), o.serverSize(), o.serverKinds(), o.rounds(),
                 o.localSteps(), o.evalEpisodes(), seed, runDir, true, o.hidden(), o.depth(), o.batch(), o.rect(), o.alpha1(),
                 o.alpha2(), o.broadcast(), true);
     }
 
     private static Federation.Options copy(Federation.Options o, String field, double v, String s, List<String> kinds) {
+        return copy(o, field, v, s, kinds, null);
+    }
+
+    private static Federation.Options copy(Federation.Options o, String field, double v, String s, List<String> kinds,
+                                           List<String> serverKinds) {
         String algo = field.equals("algo") ? s : o.algo(), task = field.equals("task") ? s : o.task();
         int devices = field.equals("devices") ? (int) v : o.devices(), size = field.equals("size") ? (int) v : o.perDevice();
         List<String> data = kinds != null ? kinds : o.kinds();
+        List<String> server = field.equals("server") ? serverKinds : o.serverKinds();
         if (kinds != null) devices = kinds.size();
         int depth = field.equals("task") ? Federation.defaultDepth(task) : o.depth();
         ActorRectification.Config rect = field.equals("delta") ? o.rect().withPeriod((int) v) : o.rect();
         float a1 = field.equals("alpha1") ? (float) v : o.alpha1(), a2 = field.equals("alpha2") ? (float) v : o.alpha2();
-        return new Federation.Options(algo, task, devices, data, size, o.serverSize(), o.rounds(), o.localSteps(), o.evalEpisodes(),
+        return new Federation.Options(algo, task, devices, data, size, o.serverSize(), server, o.rounds(), o.localSteps(), o.evalEpisodes(),
                 o.seed(), o.out(), o.resume(), o.hidden(), depth, o.batch(), rect, a1, a2, o.broadcast(), o.quiet());
     }
 

@@ -45,6 +45,7 @@ public final class Federation {
             List<String> kinds,     // dataset kind per device, cycled (e.g. medium,expert)
             int perDevice,          // |D_k|
             int serverSize,         // |D_o|
+            List<String> serverKinds, // kinds D_o is drawn from, in equal shares; empty = the devices' kinds
             int rounds,
             int localSteps,         // Γ (and G for FORLER's server)
             int evalEpisodes,
@@ -58,7 +59,13 @@ public final class Federation {
             float alpha1,
             float alpha2,
             ForlerServer.Broadcast broadcast,
-            boolean quiet) {}
+            boolean quiet) {
+
+        /** The kinds of D_o: {@code serverKinds}, or the distinct kinds of the devices when none are given. */
+        public List<String> serverData() {
+            return List.copyOf(new java.util.LinkedHashSet<>(serverKinds == null || serverKinds.isEmpty() ? kinds : serverKinds));
+        }
+    }
 
     /** The result of a run: the last round's row and every row. */
     public record Result(Map<String, Double> last, List<Map<String, Double>> rows) {}
@@ -78,14 +85,14 @@ public final class Federation {
         Tasks.Info info = Tasks.info(o.task());
         Env env = Tasks.make(o.task());
         ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
-        // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o takes an equal share of every kind.
+        // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o an equal share of every server kind (default: the devices' kinds).
         List<Dataset> raw = new ArrayList<>();
         for (int k = 0; k < o.devices(); k++) {
             raw.add(datasets.apply(new DatasetBuilder.Request(o.task(), kind(k), o.perDevice(), o.seed() * 100 + k, null)));
         }
         List<Dataset> serverParts = new ArrayList<>();
-        for (String kd : new java.util.LinkedHashSet<>(o.kinds())) {
-            int n = Math.max(1, o.serverSize() / new java.util.LinkedHashSet<>(o.kinds()).size());
+        for (String kd : o.serverData()) {
+            int n = Math.max(1, o.serverSize() / o.serverData().size());
             serverParts.add(datasets.apply(new DatasetBuilder.Request(o.task(), DatasetBuilder.Kind.parse(kd), n, o.seed() * 100 + 99, null)));
         }
         Dataset.ObsStats norm = usesNormalisation() ? Dataset.concat(raw).obsStats() : null;
@@ -97,7 +104,8 @@ public final class Federation {
         Files.createDirectories(o.out());
         Path ckpt = o.out().resolve("checkpoint.safetensors");
         RunLog runLog = new RunLog(o.out(), "rounds").info("algo", o.algo()).info("task", o.task()).info("seed", o.seed())
-                .info("devices", o.devices()).info("kinds", String.join(",", o.kinds())).info("local_steps", o.localSteps())
+                .info("devices", o.devices()).info("kinds", String.join(",", o.kinds()))
+                .info("server_kinds", String.join(",", o.serverData())).info("local_steps", o.localSteps())
                 .info("broadcast", o.broadcast()).info("score_reference", info.projectOwn() ? "project's own random/expert returns"
                         : "D4RL reference returns");
         int start = 0;

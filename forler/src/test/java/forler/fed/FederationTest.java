@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FederationTest {
     static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta) {
-        return new Federation.Options(algo, "pendulum", 2, List.of("random"), 400, 100, rounds, 6, 1, 3, out, resume, 16, 1, 32,
+        return new Federation.Options(algo, "pendulum", 2, List.of("random"), 400, 100, List.of(), rounds, 6, 1, 3, out, resume, 16, 1, 32,
                 ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta), 0.5f, 0.1f, ForlerServer.Broadcast.AVERAGE, true);
     }
 
