@@ -76,6 +76,11 @@ public final class SacCommand implements Callable<Integer> {
                     + "(default: R_random + (R_expert − R_random)/3 from the task's reference returns, D4RL-style).")
     Double mediumAt;
 
+    @Option(names = "--medium-from", paramLabel = "STEP",
+            description = "Do not train: make policy-medium.safetensors from snapshots/actor-STEP.safetensors and medium-replay.hdf5 "
+                    + "from the checkpoint's first STEP transitions (for a run whose medium level was set too high), then exit.")
+    Long mediumFrom;
+
     @Option(names = "--hidden", defaultValue = "256", description = "Hidden width of actor and critics (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -128,6 +133,7 @@ public final class SacCommand implements Callable<Integer> {
                 if (resume) log.printf("no checkpoint in %s: starting fresh%n", out);
                 writeAtomic(csv, CSV_HEADER + "\n");
             }
+            if (mediumFrom != null) return mediumFrom(sac, mediumFrom, log);
             log.printf(Locale.ROOT, "sac %s: seed %d, %s, backend %s, medium level %.2f%n", task, seed, cfg, Backends.get().name(), medium);
             log.flush();
 
@@ -175,6 +181,29 @@ public final class SacCommand implements Callable<Integer> {
                     wallStart + (System.nanoTime() - t0) / 1e9);
             log.flush();
         }
+        return 0;
+    }
+
+    /** {@code --medium-from STEP}: the medium policy and medium-replay buffer of an earlier evaluation step. */
+    private int mediumFrom(Sac sac, long step, PrintWriter log) throws IOException {
+        Path snap = out.resolve("snapshots/actor-" + step + ".safetensors");
+        if (!resume || !Files.exists(out.resolve(CHECKPOINT)))
+            throw new IllegalArgumentException("--medium-from needs --resume and a checkpoint in " + out);
+        if (!Files.exists(snap))
+            throw new IllegalArgumentException("--medium-from " + step + ": no " + snap + " (snapshots are written every --eval-every steps)");
+        if (step > sac.buffer.size())
+            throw new IllegalArgumentException("--medium-from " + step + ": the checkpoint holds only " + sac.buffer.size() + " transitions");
+        StateDict actor = StateDict.read(snap);
+        actor.meta.put("kind", "medium");
+        actor.save(out.resolve("policy-medium.safetensors"));
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("kind", "medium-replay");
+        attrs.put("step", Long.toString(step));
+        attrs.put("seed", Long.toString(seed));
+        D4rlIO.write(out.resolve("medium-replay.hdf5"), sac.buffer.toDataset((int) step, sac.scale), attrs);
+        log.printf(Locale.ROOT, "saved policy-medium (snapshot of step %d, eval return %s) and medium-replay (%d transitions) in %s%n",
+                step, actor.meta.get("eval_return_mean"), step, out);
+        log.flush();
         return 0;
     }
 

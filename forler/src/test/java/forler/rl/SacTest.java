@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +118,18 @@ class SacTest {
         assertEquals("150", StateDict.read(split.resolve("policy-medium.safetensors")).meta.get("step"));
         assertTrue(Files.exists(split.resolve("policy-expert.safetensors")));
         assertTrue(Files.exists(split.resolve("snapshots/actor-300.safetensors")));
+
+        // --medium-from 300: the medium policy and replay buffer of a later evaluation, without training.
+        List<String> evals = Files.readAllLines(split.resolve(SacCommand.EVALS));
+        assertNotEquals(0, sac(concat(common, "--steps", "300", "--out", split.toString(), "--resume", "--medium-from", "200")),
+                "no snapshot at step 200");
+        assertEquals(0, sac(concat(common, "--steps", "300", "--out", split.toString(), "--resume", "--medium-from", "300")));
+        StateDict medium = StateDict.read(split.resolve("policy-medium.safetensors"));
+        assertEquals("medium", medium.meta.get("kind"));
+        assertEquals("300", medium.meta.get("step"));
+        assertSameBits(StateDict.read(split.resolve("snapshots/actor-300.safetensors")), medium, "");
+        assertEquals(300, D4rlIO.read(split.resolve("medium-replay.hdf5")).size());
+        assertEquals(evals, Files.readAllLines(split.resolve(SacCommand.EVALS)), "--medium-from trains nothing");
     }
 
     private static String[] concat(String[] a, String... b) {
