@@ -82,4 +82,25 @@ public final class Shapes {
         }
         return st;
     }
+
+    /**
+     * {P, R, C} when {@code in} broadcast to {@code out} is a row vector per leading block: out = [..., R, C] with P the
+     * product of the leading dims, and in (left-padded with 1s) = [..., 1, C] equal to out in every leading dim
+     * (a bias [C] over [B, C], or [E, 1, C] over [E, B, C]); else null.
+     */
+    static int[] rowBroadcast(int[] in, int[] out) {
+        int d = out.length;
+        if (d < 2 || in.length > d || in.length == 0) return null;
+        int pad = d - in.length, p = 1;
+        for (int k = 0; k < d; k++) {
+            int v = k < pad ? 1 : in[k - pad];
+            if (k == d - 1 && v != out[k]) return null;
+            if (k == d - 2 && v != 1) return null;
+            if (k < d - 2) {
+                if (v != out[k]) return null;
+                p *= out[k];
+            }
+        }
+        return out[d - 2] == 1 ? null : new int[] {p, out[d - 2], out[d - 1]};
+    }
 }

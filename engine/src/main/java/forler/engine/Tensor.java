@@ -1,5 +1,7 @@
 package forler.engine;
 
+import java.util.Arrays;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -171,6 +173,8 @@ public final class Tensor {
         Tensor a = this;
         int[] os = Shapes.broadcast(op, a.shape, b.shape);
         int n = Shapes.size(os);
+        int[] prc = Arrays.equals(a.shape, os) ? Shapes.rowBroadcast(b.shape, os) : null;
+        if (prc != null) return rowBinary(b, kind, os, prc[0], prc[1], prc[2]);
         int[] ia = BroadcastMaps.get(a.shape, os), ib = BroadcastMaps.get(b.shape, os);
         float[] y = new float[n], ad = a.data, bd = b.data;
         for (int o = 0; o < n; o++) {
@@ -190,6 +194,55 @@ public final class Tensor {
                 for (int o = 0; o < n; o++) {
                     float d = kind == 0 ? g[o] : kind == 1 ? -g[o] : g[o] * ad[ia == null ? o : ia[o]];
                     gb[ib == null ? o : ib[o]] += d;
+                }
+            }
+        });
+        return r;
+    }
+
+    /**
+     * The bias-shaped case of {@link #binary}: this[P, R, C] op b[P, 1, C] (b = [C] for a Linear's bias, [E, 1, C] for an
+     * ensemble's), as plain contiguous loops the JIT vectorises; b's gradient is the sum over the R rows. Same values,
+     * in the same order of accumulation, as the general path.
+     */
+    private Tensor rowBinary(Tensor b, int kind, int[] os, int P, int R, int C) {
+        Tensor a = this;
+        float[] y = new float[a.data.length], ad = a.data, bd = b.data;
+        for (int p = 0; p < P; p++) {
+            for (int r = 0, bo = p * C; r < R; r++) {
+                int o = (p * R + r) * C;
+                switch (kind) {
+                    case 0 -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] + bd[bo + c]; }
+                    case 1 -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] - bd[bo + c]; }
+                    default -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] * bd[bo + c]; }
+                }
+            }
+        }
+        Tensor r = result(y, os, a, b);
+        if (r.requiresGrad) Tape.record(() -> {
+            float[] g = r.grad;
+            if (g == null) return;
+            if (a.requiresGrad) {
+                float[] ga = a.ensureGrad();
+                for (int p = 0; p < P; p++) {
+                    for (int row = 0, bo = p * C; row < R; row++) {
+                        int o = (p * R + row) * C;
+                        if (kind == 2) { for (int c = 0; c < C; c++) ga[o + c] += g[o + c] * bd[bo + c]; }
+                        else { for (int c = 0; c < C; c++) ga[o + c] += g[o + c]; }
+                    }
+                }
+            }
+            if (b.requiresGrad) {
+                float[] gb = b.ensureGrad();
+                for (int p = 0; p < P; p++) {
+                    for (int row = 0, bo = p * C; row < R; row++) {
+                        int o = (p * R + row) * C;
+                        switch (kind) {
+                            case 0 -> { for (int c = 0; c < C; c++) gb[bo + c] += g[o + c]; }
+                            case 1 -> { for (int c = 0; c < C; c++) gb[bo + c] += -g[o + c]; }
+                            default -> { for (int c = 0; c < C; c++) gb[bo + c] += g[o + c] * ad[o + c]; }
+                        }
+                    }
                 }
             }
         });
