@@ -19,4 +19,12 @@ public interface Backend {
 
     /** C[m,n] (+)= A · Bᵀ, with A stored as [m,k] and B as [n,k]. */
     void multTransB(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
+
+    /**
+     * ReLU's backward: gx[i] += g[i] wherever x[i] > 0, for i < n (elsewhere gx is left as it is, bit for bit).
+     * A backend may vectorise it; the scalar loop here is the reference.
+     */
+    default void addWherePositive(int n, float[] x, float[] g, float[] gx) {
+        for (int i = 0; i < n; i++) if (x[i] > 0f) gx[i] += g[i];
+    }
 }

@@ -316,10 +316,10 @@ public final class Tensor {
         float[] y = new float[x.size()];
         for (int i = 0; i < y.length; i++) y[i] = Math.max(x.data[i], 0f);
         Tensor r = result(y, x.shape, x);
+        Backend be = Backends.get();
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
-            float[] gx = x.ensureGrad();
-            for (int i = 0; i < y.length; i++) if (x.data[i] > 0f) gx[i] += r.grad[i];
+            be.addWherePositive(y.length, x.data, r.grad, x.ensureGrad());
         });
         return r;
     }

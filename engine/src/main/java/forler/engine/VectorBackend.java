@@ -4,6 +4,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -43,8 +45,18 @@ public final class VectorBackend implements Backend {
     private static final int L = S.length();
     /** Micro-kernel rows: A scalars broadcast per k step. */
     static final int MR = 6;
-    /** Micro-kernel column vectors; NR = NRV·L columns per panel. */
-    static final int NRV = 4;
+    /**
+     * Micro-kernel column vectors; NR = NRV·L columns per panel. 4 (MR·4 = 24 accumulators) where vectors are 512-bit
+     * (AVX-512 has 32 vector registers); 2 (12 accumulators) otherwise: AVX2 has 16 registers, and 24 accumulators
+     * there spill to the stack in the inner loop. {@code -Dforler.gemm.nrv=2|4} overrides. The choice changes no bits:
+     * every C element is the same fma sequence whatever the tile width.
+     */
+    static final int NRV = nrv(Integer.getInteger("forler.gemm.nrv", L >= 16 ? 4 : 2));
+
+    private static int nrv(int v) {
+        if (v != 2 && v != 4) throw new IllegalArgumentException("-Dforler.gemm.nrv must be 2 or 4, got " + v);
+        return v;
+    }
     static final int NR = NRV * L;
     /** Largest k block; K is cut into equal blocks no larger than this (so K=260 is one block). */
     static final int KC_MAX = 320;
@@ -91,6 +103,17 @@ public final class VectorBackend implements Backend {
     public void multTransB(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
         check("multTransB", m, n, k, a, aOff, b, bOff, c, cOff);
         gemm(m, n, k, a, aOff, k, 1, b, bOff, 1, k, c, cOff, acc);
+    }
+
+    /** Masked vector adds: the branchy scalar loop mispredicts on ReLU's ~50/50 masks. */
+    @Override
+    public void addWherePositive(int n, float[] x, float[] g, float[] gx) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            FloatVector.fromArray(S, gx, i).add(FloatVector.fromArray(S, g, i), pos).intoArray(gx, i);
+        }
+        for (; i < n; i++) if (x[i] > 0f) gx[i] += g[i];
     }
 
     private static void check(String op, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
@@ -254,7 +277,9 @@ public final class VectorBackend implements Backend {
                     else { bs = bp; bi = (j0 / NR) * kc * NR; bStride = NR; }
                     for (int g = 0; g < groups; g++) {
                         int i = ic + g * MR;
-                        kernel(kc, ap, g * kc * MR, bs, bi, bStride, c, cOff + i * cRs + j0 * cCs, cRs, cCs,
+                        if (NRV == 4) kernel(kc, ap, g * kc * MR, bs, bi, bStride, c, cOff + i * cRs + j0 * cCs, cRs, cCs,
+                                Math.min(MR, i1 - i), cols, store, tile);
+                        else kernel2(kc, ap, g * kc * MR, bs, bi, bStride, c, cOff + i * cRs + j0 * cCs, cRs, cCs,
                                 Math.min(MR, i1 - i), cols, store, tile);
                     }
                 }
@@ -358,6 +383,53 @@ public final class VectorBackend implements Backend {
         c42.intoArray(tile, 4 * NR + 2 * L); c43.intoArray(tile, 4 * NR + 3 * L);
         c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
         c52.intoArray(tile, 5 * NR + 2 * L); c53.intoArray(tile, 5 * NR + 3 * L);
+        flush(tile, c, ci, ldc, ccs, rows, cols, store);
+    }
+
+    /** {@link #kernel} with NRV = 2 (MR x 2 vector accumulators), for 16-register ISAs such as AVX2. */
+    private static void kernel2(int kc, float[] ap, int ai, float[] b, int bi, int bStride,
+                                float[] c, int ci, int ldc, int ccs, int rows, int cols, boolean store, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        if (rows == MR && cols == NR && ccs == 1) { // full tile: straight from registers
+            if (!store) {
+                c00 = c00.add(FloatVector.fromArray(S, c, ci)); c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+                c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
+                c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
+            }
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            return;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
         flush(tile, c, ci, ldc, ccs, rows, cols, store);
     }
 

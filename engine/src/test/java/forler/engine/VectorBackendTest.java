@@ -82,4 +82,23 @@ class VectorBackendTest {
         assertTrue(Backends.byName("cpu") instanceof VectorBackend, "cpu must be the Vector API backend");
         assertThrows(IllegalArgumentException.class, () -> Backends.byName("blas"));
     }
+
+    @Test
+    void addWherePositiveEqualsTheScalarReferenceBitForBit() {
+        Rng rng = new Rng(11);
+        for (int n : new int[] {0, 1, 7, 8, 16, 17, 1000}) {
+            float[] x = GemmTest.random(rng, n), g = GemmTest.random(rng, n), gx = GemmTest.random(rng, n);
+            if (n > 3) { x[0] = 0f; x[1] = -0f; x[2] = Float.NaN; gx[3] = -0f; }
+            float[] want = gx.clone(), got = gx.clone();
+            new Backend() { // the interface's scalar default
+                public String name() { return "reference"; }
+                public void mult(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
+                public void multTransA(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
+                public void multTransB(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
+            }.addWherePositive(n, x, g, want);
+            new VectorBackend(1).addWherePositive(n, x, g, got);
+            for (int i = 0; i < n; i++)
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "n=" + n + " i=" + i);
+        }
+    }
 }
