@@ -2,6 +2,7 @@
 # The offline learning table of issue #5: CQL and TD3+BC on medium, medium-replay and medium-expert, 3 seeds.
 # Usage: results/offline/run.sh TASK STEPS [SIZE] [HIDDEN]   e.g. results/offline/run.sh pendulum 5000 10000 64
 # Each run writes results/offline/TASK/ALGO-KIND-sSEED/{train.csv,train.json,curve.png}; summarise.py makes the table.
+# MR_SIZE=N sets medium-replay's size (it is the medium policy's whole replay buffer: 6000 for pendulum).
 # FORLER=... overrides the launcher (default bin/forler); runs that already finished are skipped (checkpoint + --resume).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,7 +13,8 @@ for algo in td3bc cql; do
     for seed in 0 1 2; do
       out=results/offline/$task/$algo-$kind-s$seed
       if [ -f "$out/train.csv" ] && [ ! -f "$out/checkpoint.safetensors" ]; then continue; fi  # finished
-      $forler train --algo "$algo" --task "$task" --dataset "$kind" --size "$size" --steps "$steps" --seed "$seed" \
+      n=$size; [ "$kind" = medium-replay ] && n=${MR_SIZE:-$size}
+      $forler train --algo "$algo" --task "$task" --dataset "$kind" --size "$n" --steps "$steps" --seed "$seed" \
         --hidden "$hidden" --batch 256 --eval-every $((steps / 5)) --eval-episodes 10 --out "$out" --resume
       rm -f "$out/checkpoint.safetensors"
     done
