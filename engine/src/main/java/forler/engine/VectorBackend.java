@@ -295,7 +295,9 @@ public final class VectorBackend implements Backend {
     private static void packA(float[] a, int base, int aRs, int aCs, int mc, int kc, float[] ap, int[] map) {
         for (int g = 0; g * MR < mc; g++) {
             int rows = Math.min(MR, mc - g * MR), d = g * kc * MR, s = base + g * MR * aRs, p = 0;
-            if (rows == MR) {
+            if (rows == MR && aRs == 1) { // Aᵀ stored: a step's MR rows are contiguous, a plain copy (no gather)
+                for (; p < kc; p++) System.arraycopy(a, s + p * aCs, ap, d + p * MR, MR);
+            } else if (rows == MR) {
                 for (; p + L <= kc; p += L) {
                     int src = s + p * aCs, dst = d + p * MR;
                     for (int v = 0; v < MR; v++) FloatVector.fromArray(S, a, src, map, v * L).intoArray(ap, dst + v * L);
