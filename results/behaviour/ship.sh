@@ -4,7 +4,7 @@
 #   medium = policy-medium.safetensors if the run reached Tasks' medium level, else the first evaluation snapshot whose
 #            return reaches R_random + (R_best - R_random)/3 (made with `forler sac --medium-from STEP`: D4RL's
 #            "one third of the expert above random", measured against this run's own expert);
-#   medium-replay = the replay buffer up to the medium snapshot.
+#   medium-replay = the replay buffer up to the medium snapshot (at most REPLAY_CAP = 20000 transitions, whole episodes).
 # Each shipped policy is re-evaluated over EPISODES episodes (seeds 0..EPISODES-1, not the training evaluations').
 # FORLER=... overrides the launcher (default bin/forler). The run's flags must be given in SAC_FLAGS (hidden etc.).
 set -euo pipefail
@@ -17,7 +17,7 @@ if [ ! -f "$run/policy-medium.safetensors" ]; then
   step=$(python3 - "$run/evals.csv" "$task" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-rand = {"hopper": -20.27, "walker2d": 1.63, "halfcheetah": -280.18, "ant": -325.6, "bipedalwalker": -106.2933}  # Tasks.java[sys.argv[2]]
+rand = {"hopper": -20.27, "walker2d": 1.63, "halfcheetah": -280.18, "ant": -325.6, "bipedalwalker": -106.2933}[sys.argv[2]]  # Tasks.java
 best = max(float(r["return_mean"]) for r in rows)
 level = rand + (best - rand) / 3
 print(next(r["step"] for r in rows if float(r["return_mean"]) >= level))
@@ -29,5 +29,6 @@ fi
 for kind in medium expert; do
   $forler behaviour --policy "$run/policy-$kind.safetensors" --kind "$kind" --episodes "$episodes" --seed 0 --ship "$res/$task-$kind.safetensors"
 done
-cp "$run/medium-replay.hdf5" "$res/$task-medium-replay.hdf5"
+# medium-replay: at most REPLAY_CAP transitions (whole episodes, seed 0) of the buffer, to keep the jar small
+/usr/bin/python3 results/behaviour/subset_replay.py "$run/medium-replay.hdf5" "$res/$task-medium-replay.hdf5" "${REPLAY_CAP:-20000}" 0
 ls -la "$res/$task"-*
