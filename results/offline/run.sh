@@ -2,13 +2,13 @@
 # The offline learning table of issue #5: CQL and TD3+BC on medium, medium-replay and medium-expert, 3 seeds.
 # Usage: results/offline/run.sh TASK STEPS [SIZE] [HIDDEN]   e.g. results/offline/run.sh pendulum 5000 10000 64
 # Each run writes results/offline/TASK/ALGO-KIND-sSEED/{train.csv,train.json,curve.png}; summarise.py makes the table.
-# MR_SIZE=N sets medium-replay's size (it is the medium policy's whole replay buffer: 6000 for pendulum).
+# ALGOS="td3bc" limits the algorithms (default: td3bc cql). MR_SIZE=N sets medium-replay's size (it is the medium policy's whole replay buffer: 6000 for pendulum).
 # FORLER=... overrides the launcher (default bin/forler); runs that already finished are skipped (checkpoint + --resume).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 task=$1 steps=$2 size=${3:-10000} hidden=${4:-64}
 forler=${FORLER:-bin/forler}
-for algo in td3bc cql; do
+for algo in ${ALGOS:-td3bc cql}; do
   for kind in medium medium-replay medium-expert; do
     for seed in 0 1 2; do
       out=results/offline/$task/$algo-$kind-s$seed
