@@ -114,6 +114,8 @@ public final class SacCommand implements Callable<Integer> {
         cfg = cfg.withWarmupHold(warmupHold);
         Files.createDirectories(out.resolve("snapshots"));
         Path ckpt = out.resolve(CHECKPOINT), csv = out.resolve(EVALS);
+        if (mediumFrom != null && (!resume || !Files.exists(ckpt))) // checked before anything in OUT is touched
+            throw new IllegalArgumentException("--medium-from needs --resume and a checkpoint in " + out);
 
         try (Env env = Tasks.make(task); Env evalEnv = Tasks.make(task)) {
             Sac sac = new Sac(env, cfg, seed);
@@ -187,8 +189,6 @@ public final class SacCommand implements Callable<Integer> {
     /** {@code --medium-from STEP}: the medium policy and medium-replay buffer of an earlier evaluation step. */
     private int mediumFrom(Sac sac, long step, PrintWriter log) throws IOException {
         Path snap = out.resolve("snapshots/actor-" + step + ".safetensors");
-        if (!resume || !Files.exists(out.resolve(CHECKPOINT)))
-            throw new IllegalArgumentException("--medium-from needs --resume and a checkpoint in " + out);
         if (!Files.exists(snap))
             throw new IllegalArgumentException("--medium-from " + step + ": no " + snap + " (snapshots are written every --eval-every steps)");
         if (step > sac.buffer.size())
