@@ -107,32 +107,37 @@ public final class Tensor {
     // ------------------------------------------------------------------ products
 
     /** this[..., in] · w[in, out] → [..., out]. Leading dims are flattened into rows. */
-    public Tensor matmul(Tensor w) {
+    public Tensor matmul(Tensor w) { return matmul(w, null); }
+
+    /**
+     * this[..., in] · w[in, out] + bias[out] → [..., out], a Linear layer as one op: the bias is added in place to the
+     * product and the product's gradient is the output's, so no second [..., out] array is made forward or backward
+     * (at hidden 256 these elementwise passes are memory-bound). Same values as {@code matmul(w).add(bias)}. bias may be
+     * null.
+     */
+    public Tensor matmul(Tensor w, Tensor bias) {
         Tensor x = this;
         if (w.rank() != 2 || x.rank() < 1 || x.shape[x.rank() - 1] != w.shape[0]) {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(x.shape) + " and " + Shapes.str(w.shape)
                     + " do not fit ([..., in] x [in, out])");
         }
-        int in = w.shape[0], out = w.shape[1], rows = x.size() / in;
+        int in = w.shape[0], out = w.shape[1];
+        if (bias != null && (bias.rank() != 1 || bias.shape[0] != out)) {
+            throw new IllegalArgumentException("matmul: bias " + Shapes.str(bias.shape) + " must be [" + out + "]");
+        }
         int[] ys = x.shape.clone();
         ys[ys.length - 1] = out;
-        float[] y = new float[rows * out];
-        Backend be = Backends.get();
-        be.mult(rows, out, in, x.data, 0, w.data, 0, y, 0, false);
-        Tensor r = result(y, ys, x, w);
-        if (r.requiresGrad) Tape.record(() -> {
-            if (r.grad == null) return;
-            if (x.requiresGrad) be.multTransB(rows, in, out, r.grad, 0, w.data, 0, x.ensureGrad(), 0, true); // dx = dy·wᵀ
-            if (w.requiresGrad) be.multTransA(in, out, rows, x.data, 0, r.grad, 0, w.ensureGrad(), 0, true); // dw = xᵀ·dy
-        });
-        return r;
+        return affine(w, bias, 1, x.size() / in, in, out, true, ys);
     }
 
     /**
      * Ensemble product: this[E, B, in] (or a shared [B, in]) · w[E, in, out] → [E, B, out], head e using
      * weight slice e. One call for all heads, as SAC-N/EDAC's batched linear layers.
      */
-    public Tensor ensembleMatmul(Tensor w) {
+    public Tensor ensembleMatmul(Tensor w) { return ensembleMatmul(w, null); }
+
+    /** {@link #ensembleMatmul(Tensor)} + bias[E, 1, out] as one op, as {@link #matmul(Tensor, Tensor)}; bias may be null. */
+    public Tensor ensembleMatmul(Tensor w, Tensor bias) {
         Tensor x = this;
         boolean shared = x.rank() == 2;
         if (w.rank() != 3 || !(shared || x.rank() == 3) || x.shape[x.rank() - 1] != w.shape[1]
@@ -141,18 +146,45 @@ public final class Tensor {
                     + " do not fit ([E, B, in] or [B, in]) x [E, in, out]");
         }
         int e = w.shape[0], in = w.shape[1], out = w.shape[2], b = x.shape[x.rank() - 2];
-        float[] y = new float[e * b * out];
+        if (bias != null && (bias.rank() != 3 || bias.shape[0] != e || bias.shape[1] != 1 || bias.shape[2] != out)) {
+            throw new IllegalArgumentException("ensembleMatmul: bias " + Shapes.str(bias.shape) + " must be [" + e + ", 1, "
+                    + out + "]");
+        }
+        return affine(w, bias, e, b, in, out, shared, new int[] {e, b, out});
+    }
+
+    /**
+     * y[h] = x[h]·w[h] (+ bias[h] on every row) for heads h < e, x[h] = x when shared: forward and backward of both
+     * products. x[h] [rows, in], w[h] [in, out], bias[h] [out], y[h] [rows, out].
+     */
+    private Tensor affine(Tensor w, Tensor bias, int e, int rows, int in, int out, boolean shared, int[] ys) {
+        Tensor x = this;
+        float[] y = new float[e * rows * out];
         Backend be = Backends.get();
         for (int h = 0; h < e; h++) {
-            be.mult(b, out, in, x.data, shared ? 0 : h * b * in, w.data, h * in * out, y, h * b * out, false);
+            int yo = h * rows * out;
+            be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
+            if (bias != null) {
+                float[] bd = bias.data;
+                for (int r = 0, bo = h * out; r < rows; r++) {
+                    for (int c = 0, o = yo + r * out; c < out; c++) y[o + c] += bd[bo + c];
+                }
+            }
         }
-        Tensor r = result(y, new int[] {e, b, out}, x, w);
+        Tensor r = new Tensor(y, ys, Tape.needsGrad(x, w) || bias != null && Tape.needsGrad(bias));
         if (r.requiresGrad) Tape.record(() -> {
-            if (r.grad == null) return;
+            float[] g = r.grad;
+            if (g == null) return;
             for (int h = 0; h < e; h++) {
-                int xo = shared ? 0 : h * b * in, yo = h * b * out, wo = h * in * out;
-                if (x.requiresGrad) be.multTransB(b, in, out, r.grad, yo, w.data, wo, x.ensureGrad(), xo, true);
-                if (w.requiresGrad) be.multTransA(in, out, b, x.data, xo, r.grad, yo, w.ensureGrad(), wo, true);
+                int xo = shared ? 0 : h * rows * in, yo = h * rows * out, wo = h * in * out;
+                if (bias != null && bias.requiresGrad) { // db = Σ_rows dy
+                    float[] gb = bias.ensureGrad();
+                    for (int row = 0, bo = h * out; row < rows; row++) {
+                        for (int c = 0, o = yo + row * out; c < out; c++) gb[bo + c] += g[o + c];
+                    }
+                }
+                if (x.requiresGrad) be.multTransB(rows, in, out, g, yo, w.data, wo, x.ensureGrad(), xo, true); // dx = dy·wᵀ
+                if (w.requiresGrad) be.multTransA(in, out, rows, x.data, xo, g, yo, w.ensureGrad(), wo, true); // dw = xᵀ·dy
             }
         });
         return r;

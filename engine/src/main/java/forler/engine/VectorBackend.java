@@ -157,9 +157,8 @@ public final class VectorBackend implements Backend {
             // B block [kc, n]: packed panels [panels, kc, NR], or only the partial last panel when read in place
             float[] bp = ws.packB(kc * panels * NR);
             int firstPacked = inPlace ? n / NR : 0;
-            int[] bMap = bCs == 1 ? null : ws.columnMap(bCs);
             for (int jp = firstPacked; jp < panels; jp++) {
-                packPanel(b, bOff + pc * bRs, bRs, bCs, kc, jp * NR, n, bp, jp * kc * NR, bMap);
+                packPanel(b, bOff + pc * bRs, bRs, bCs, kc, jp * NR, n, bp, jp * kc * NR);
             }
             // the serial path reuses the thread's Block; a parallel one gets its own, as late workers may still read it
             Block blk = chunks == 1 ? ws.serial : new Block();
@@ -191,11 +190,10 @@ public final class VectorBackend implements Backend {
 
     /**
      * Copies B(p, j0..j0+NR) for p < kc into dst[dOff + p·NR + jj], zero beyond column n. Row-contiguous B is
-     * copied row by row; column-contiguous B (multTransB, or Aᵀ of a transposed product) is gathered L columns at
-     * a time through {@code map} ([L]: l·bCs).
+     * copied row by row; otherwise (multTransB, or Aᵀ of a transposed product) column by column, each column's kc
+     * steps read in order (plain loads and strided stores: AVX2 gathers were slower, 7% of a CQL step).
      */
-    private static void packPanel(float[] b, int base, int bRs, int bCs, int kc, int j0, int n, float[] dst, int dOff,
-                                  int[] map) {
+    private static void packPanel(float[] b, int base, int bRs, int bCs, int kc, int j0, int n, float[] dst, int dOff) {
         int w = Math.min(NR, n - j0);
         if (bCs == 1) {
             for (int p = 0; p < kc; p++) {
@@ -205,12 +203,7 @@ public final class VectorBackend implements Backend {
             }
             return;
         }
-        int jj = 0;
-        for (; jj + L <= w; jj += L) {
-            int s = base + (j0 + jj) * bCs;
-            for (int p = 0; p < kc; p++) FloatVector.fromArray(S, b, s + p * bRs, map, 0).intoArray(dst, dOff + p * NR + jj);
-        }
-        for (; jj < w; jj++) {
+        for (int jj = 0; jj < w; jj++) {
             int s = base + (j0 + jj) * bCs;
             for (int p = 0; p < kc; p++) dst[dOff + p * NR + jj] = b[s + p * bRs];
         }
@@ -268,7 +261,7 @@ public final class VectorBackend implements Backend {
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic), groups = (mc + MR - 1) / MR;
                 float[] ap = ws.packA(groups * kc * MR);
-                packA(a, aOff + ic * aRs, aRs, aCs, mc, kc, ap, ws.gatherMap(aRs, aCs));
+                packA(a, aOff + ic * aRs, aRs, aCs, mc, kc, ap);
                 for (int j0 = 0; j0 < n; j0 += NR) {
                     int cols = Math.min(NR, n - j0);
                     float[] bs;
@@ -289,22 +282,28 @@ public final class VectorBackend implements Backend {
 
     /**
      * Copies A rows [0, mc) x [0, kc) (row r, step p at {@code a[base + r·aRs + p·aCs]}) into [groups, kc, MR],
-     * zero padded. Full groups move L steps at a time with gathers through {@code map} ([MR·L]: offset of
-     * element p·MR + r is r·aRs + p·aCs).
+     * zero padded. A full group of row-major A reads its MR rows as MR streams and writes the packed steps in order
+     * (AVX2 gathers were slower: 13% of a CQL step); Aᵀ stored is a plain copy per step.
      */
-    private static void packA(float[] a, int base, int aRs, int aCs, int mc, int kc, float[] ap, int[] map) {
+    private static void packA(float[] a, int base, int aRs, int aCs, int mc, int kc, float[] ap) {
         for (int g = 0; g * MR < mc; g++) {
-            int rows = Math.min(MR, mc - g * MR), d = g * kc * MR, s = base + g * MR * aRs, p = 0;
-            if (rows == MR && aRs == 1) { // Aᵀ stored: a step's MR rows are contiguous, a plain copy (no gather)
-                for (; p < kc; p++) System.arraycopy(a, s + p * aCs, ap, d + p * MR, MR);
-            } else if (rows == MR) {
-                for (; p + L <= kc; p += L) {
-                    int src = s + p * aCs, dst = d + p * MR;
-                    for (int v = 0; v < MR; v++) FloatVector.fromArray(S, a, src, map, v * L).intoArray(ap, dst + v * L);
+            int rows = Math.min(MR, mc - g * MR), d = g * kc * MR, s = base + g * MR * aRs;
+            if (rows == MR && aRs == 1) { // Aᵀ stored: a step's MR rows are contiguous
+                for (int p = 0; p < kc; p++) System.arraycopy(a, s + p * aCs, ap, d + p * MR, MR);
+            } else if (rows == MR && aCs == 1) { // row-major A: MR (= 6) row streams, packed steps in order
+                int s1 = s + aRs, s2 = s1 + aRs, s3 = s2 + aRs, s4 = s3 + aRs, s5 = s4 + aRs;
+                for (int p = 0, o = d; p < kc; p++, o += MR) {
+                    ap[o] = a[s + p];
+                    ap[o + 1] = a[s1 + p];
+                    ap[o + 2] = a[s2 + p];
+                    ap[o + 3] = a[s3 + p];
+                    ap[o + 4] = a[s4 + p];
+                    ap[o + 5] = a[s5 + p];
                 }
+            } else {
+                for (int p = 0; p < kc; p++)
+                    for (int r = 0; r < MR; r++) ap[d + p * MR + r] = r < rows ? a[s + r * aRs + p * aCs] : 0f;
             }
-            for (; p < kc; p++)
-                for (int r = 0; r < MR; r++) ap[d + p * MR + r] = r < rows ? a[s + r * aRs + p * aCs] : 0f;
         }
     }
 
@@ -459,29 +458,6 @@ public final class VectorBackend implements Backend {
         final Block serial = new Block();
         private float[] packB = new float[0];    // [panels, kc, NR]
         private float[] packA = new float[0];    // [MC/MR, kc, MR]
-
-        private final int[] map = new int[MR * L]; // [L, MR] gather offsets for packA
-        private int mapRs = -1, mapCs = -1;
-
-        int[] gatherMap(int aRs, int aCs) {
-            if (aRs != mapRs || aCs != mapCs) {
-                for (int e = 0; e < map.length; e++) map[e] = (e % MR) * aRs + (e / MR) * aCs;
-                mapRs = aRs;
-                mapCs = aCs;
-            }
-            return map;
-        }
-
-        private final int[] colMap = new int[L]; // [L] gather offsets for packPanel: l·bCs
-        private int colMapCs = -1;
-
-        int[] columnMap(int bCs) {
-            if (bCs != colMapCs) {
-                for (int l = 0; l < L; l++) colMap[l] = l * bCs;
-                colMapCs = bCs;
-            }
-            return colMap;
-        }
 
         float[] packA(int size) {
             if (packA.length < size) packA = new float[size];

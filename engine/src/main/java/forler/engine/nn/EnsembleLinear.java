@@ -31,7 +31,7 @@ public final class EnsembleLinear implements Module {
     }
 
     /** x[E, B, in] or shared x[B, in] → [E, B, out]. */
-    public Tensor forward(Tensor x) { return x.ensembleMatmul(weight).add(bias); }
+    public Tensor forward(Tensor x) { return x.ensembleMatmul(weight, bias); }
 
     public int heads() { return weight.shape[0]; }
 

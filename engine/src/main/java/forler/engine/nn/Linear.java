@@ -26,7 +26,7 @@ public final class Linear implements Module {
     }
 
     /** x[..., in] → [..., out]. */
-    public Tensor forward(Tensor x) { return x.matmul(weight).add(bias); }
+    public Tensor forward(Tensor x) { return x.matmul(weight, bias); }
 
     public int in() { return weight.shape[0]; }
 

@@ -1,0 +1,70 @@
+package forler.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * matmul(w, bias) and ensembleMatmul(w, bias), the one-op Linear layers, against the two-op form matmul(w).add(bias):
+ * the same output and the same gradients of x, w and bias, bit for bit, on each backend.
+ */
+class FusedLinearTest extends OnEachBackend {
+    @Test
+    void linearMatchesMatmulThenAdd() {
+        for (int[] s : new int[][] {{7, 5, 3}, {300, 37, 20}, {2, 1, 1}}) { // rows, in, out
+            Rng rng = new Rng(11);
+            float[] x = Tensor.randn(rng, s[0], s[1]).data, w = Tensor.randn(rng, s[1], s[2]).data;
+            float[] b = Tensor.randn(rng, s[2]).data, up = Tensor.randn(rng, s[0], s[2]).data;
+            Tensor[] fused = {Tensor.param(x.clone(), s[0], s[1]), Tensor.param(w.clone(), s[1], s[2]), Tensor.param(b.clone(), s[2])};
+            Tensor[] plain = {Tensor.param(x.clone(), s[0], s[1]), Tensor.param(w.clone(), s[1], s[2]), Tensor.param(b.clone(), s[2])};
+            Tensor yf = fused[0].matmul(fused[1], fused[2]); // each graph backward on its own: backward clears the tape
+            Tape.backward(yf.mul(Tensor.of(up, s[0], s[2])).sum());
+            Tensor yp = plain[0].matmul(plain[1]).add(plain[2]);
+            Tape.backward(yp.mul(Tensor.of(up, s[0], s[2])).sum());
+            assertSame(backend + " y", yp, yf);
+            for (int i = 0; i < 3; i++) assertArrayEquals(plain[i].grad(), fused[i].grad(), 0f, backend + " grad " + i);
+        }
+    }
+
+    @Test
+    void ensembleLinearMatchesEnsembleMatmulThenAdd() {
+        for (boolean shared : new boolean[] {true, false}) {
+            int e = 3, rows = 40, in = 9, out = 17;
+            Rng rng = new Rng(5);
+            float[] x = shared ? Tensor.randn(rng, rows, in).data : Tensor.randn(rng, e, rows, in).data;
+            float[] w = Tensor.randn(rng, e, in, out).data, b = Tensor.randn(rng, e, 1, out).data;
+            float[] up = Tensor.randn(rng, e, rows, out).data;
+            int[] xs = shared ? new int[] {rows, in} : new int[] {e, rows, in};
+            Tensor[] fused = {Tensor.param(x.clone(), xs), Tensor.param(w.clone(), e, in, out), Tensor.param(b.clone(), e, 1, out)};
+            Tensor[] plain = {Tensor.param(x.clone(), xs), Tensor.param(w.clone(), e, in, out), Tensor.param(b.clone(), e, 1, out)};
+            Tensor yf = fused[0].ensembleMatmul(fused[1], fused[2]);
+            Tape.backward(yf.mul(Tensor.of(up, e, rows, out)).sum());
+            Tensor yp = plain[0].ensembleMatmul(plain[1]).add(plain[2]);
+            Tape.backward(yp.mul(Tensor.of(up, e, rows, out)).sum());
+            assertSame(backend + " shared " + shared + " y", yp, yf);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(plain[i].grad(), fused[i].grad(), 0f, backend + " shared " + shared + " grad " + i);
+            }
+        }
+    }
+
+    @Test
+    void wrongBiasShapeIsRejectedWithTheExpectedShape() {
+        Tensor x = Tensor.zeros(4, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> x.matmul(Tensor.zeros(3, 2), Tensor.zeros(3)));
+        assertTrue(e.getMessage().contains("must be [2]"), e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class, () -> x.ensembleMatmul(Tensor.zeros(2, 3, 5), Tensor.zeros(2, 5)));
+        assertTrue(f.getMessage().contains("must be [2, 1, 5]"), f.getMessage());
+    }
+
+    private static void assertSame(String what, Tensor want, Tensor got) {
+        assertArrayEquals(want.shape, got.shape, what + " shape");
+        for (int i = 0; i < want.data.length; i++) {
+            if (Float.floatToRawIntBits(want.data[i]) != Float.floatToRawIntBits(got.data[i])) {
+                throw new AssertionError(what + "[" + i + "]: " + got.data[i] + ", want " + want.data[i]);
+            }
+        }
+    }
+}
