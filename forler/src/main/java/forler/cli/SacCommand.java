@@ -90,6 +90,12 @@ public final class SacCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Learning rate of actor, critic and α (default: 3e-4, SAC paper).")
     Float lr;
 
+    @Option(names = "--gamma", description = "Discount γ (default: 0.99, SAC paper; rl-zoo uses 0.98 for BipedalWalker).")
+    Float gamma;
+
+    @Option(names = "--tau", description = "Polyak rate of the target critics (default: 0.005, SAC paper; rl-zoo BipedalWalker: 0.02).")
+    Float tau;
+
     @Option(names = "--warmup-hold", defaultValue = "1",
             description = "Hold each uniform warm-up action for K steps (default: ${DEFAULT-VALUE}, i.i.d. as SB3).")
     int warmupHold;
@@ -110,6 +116,12 @@ public final class SacCommand implements Callable<Integer> {
         Sac.Config cfg = Sac.Config.forTask(task).withHidden(hidden);
         if (learningStarts != null) cfg = cfg.withLearningStarts(learningStarts);
         if (lr != null) cfg = cfg.withLr(lr);
+        if (gamma != null || tau != null) {
+            float g = gamma != null ? gamma : cfg.gamma(), t = tau != null ? tau : cfg.tau();
+            if (!(g > 0 && g <= 1) || !(t > 0 && t <= 1))
+                throw new IllegalArgumentException("--gamma and --tau must be in (0, 1], got " + g + " and " + t);
+            cfg = cfg.withTargets(g, t);
+        }
         if (warmupHold < 1) throw new IllegalArgumentException("--warmup-hold must be at least 1, got " + warmupHold);
         cfg = cfg.withWarmupHold(warmupHold);
         Files.createDirectories(out.resolve("snapshots"));

@@ -59,6 +59,8 @@ public final class Sac {
 
         public Config withLr(float r) { return new Config(hidden, depth, gamma, tau, r, batchSize, bufferSize, learningStarts, warmupHold); }
 
+        public Config withTargets(float g, float t) { return new Config(hidden, depth, g, t, lr, batchSize, bufferSize, learningStarts, warmupHold); }
+
         public Config withBatchSize(int b) { return new Config(hidden, depth, gamma, tau, lr, b, bufferSize, learningStarts, warmupHold); }
 
         public Config withWarmupHold(int k) { return new Config(hidden, depth, gamma, tau, lr, batchSize, bufferSize, learningStarts, k); }

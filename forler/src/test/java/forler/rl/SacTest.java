@@ -132,6 +132,17 @@ class SacTest {
         assertEquals(evals, Files.readAllLines(split.resolve(SacCommand.EVALS)), "--medium-from trains nothing");
     }
 
+    @Test
+    void gammaAndTauFlagsReachTheConfigAndBadValuesAreRefused(@TempDir Path dir) throws Exception {
+        String[] common = {"--task", "pendulum", "--hidden", "16", "--learning-starts", "20", "--steps", "40", "--eval-every", "40",
+                "--eval-episodes", "1"};
+        assertEquals(0, sac(concat(common, "--gamma", "0.98", "--tau", "0.02", "--out", dir.resolve("a").toString())));
+        String cfg = StateDict.read(dir.resolve("a").resolve(SacCommand.CHECKPOINT)).meta.get("sac.config");
+        assertTrue(cfg.contains("gamma=0.98") && cfg.contains("tau=0.02"), cfg);
+        assertNotEquals(0, sac(concat(common, "--gamma", "1.5", "--out", dir.resolve("b").toString())));
+        assertNotEquals(0, sac(concat(common, "--tau", "0", "--out", dir.resolve("c").toString())));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
