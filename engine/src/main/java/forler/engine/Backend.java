@@ -27,4 +27,26 @@ public interface Backend {
     default void addWherePositive(int n, float[] x, float[] g, float[] gx) {
         for (int i = 0; i < n; i++) if (x[i] > 0f) gx[i] += g[i];
     }
+
+    /**
+     * A bias's gradient: out[outOff + c] += Σ_r g[gOff + r·cols + c] for c < cols, adding rows r = 0, 1, ... in order
+     * (each column's sum is this sequence of float additions on every backend). The scalar loop here is the reference.
+     */
+    default void addColumnSums(int rows, int cols, float[] g, int gOff, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, o = gOff + r * cols; c < cols; c++) out[outOff + c] += g[o + c];
+        }
+    }
+
+    /**
+     * Runs {@code body} over the index range [0, n), possibly cut into ranges that run on several threads at once;
+     * returns when all are done. {@code cost} is the rough work per index (1 for an elementwise op, the row length
+     * for a loop over rows), so that small loops stay on the calling thread. Each range must write only its own
+     * indices' outputs. The default runs the whole range here.
+     */
+    default void parallelFor(int n, int cost, Range body) { body.run(0, n); }
+
+    /** A loop body over indices [from, to). */
+    @FunctionalInterface
+    interface Range { void run(int from, int to); }
 }

@@ -166,9 +166,12 @@ public final class Tensor {
             be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
             if (bias != null) {
                 float[] bd = bias.data;
-                for (int r = 0, bo = h * out; r < rows; r++) {
-                    for (int c = 0, o = yo + r * out; c < out; c++) y[o + c] += bd[bo + c];
-                }
+                int bo = h * out;
+                be.parallelFor(rows, out, (r0, r1) -> {
+                    for (int r = r0; r < r1; r++) {
+                        for (int c = 0, o = yo + r * out; c < out; c++) y[o + c] += bd[bo + c];
+                    }
+                });
             }
         }
         Tensor r = new Tensor(y, ys, Tape.needsGrad(x, w) || bias != null && Tape.needsGrad(bias));
@@ -177,12 +180,7 @@ public final class Tensor {
             if (g == null) return;
             for (int h = 0; h < e; h++) {
                 int xo = shared ? 0 : h * rows * in, yo = h * rows * out, wo = h * in * out;
-                if (bias != null && bias.requiresGrad) { // db = Σ_rows dy
-                    float[] gb = bias.ensureGrad();
-                    for (int row = 0, bo = h * out; row < rows; row++) {
-                        for (int c = 0, o = yo + row * out; c < out; c++) gb[bo + c] += g[o + c];
-                    }
-                }
+                if (bias != null && bias.requiresGrad) be.addColumnSums(rows, out, g, yo, bias.ensureGrad(), h * out); // db = Σ_rows dy
                 if (x.requiresGrad) be.multTransB(rows, in, out, g, yo, w.data, wo, x.ensureGrad(), xo, true); // dx = dy·wᵀ
                 if (w.requiresGrad) be.multTransA(in, out, rows, x.data, xo, g, yo, w.ensureGrad(), wo, true); // dw = xᵀ·dy
             }
@@ -346,9 +344,9 @@ public final class Tensor {
     public Tensor relu() {
         Tensor x = this;
         float[] y = new float[x.size()];
-        for (int i = 0; i < y.length; i++) y[i] = Math.max(x.data[i], 0f);
-        Tensor r = result(y, x.shape, x);
         Backend be = Backends.get();
+        be.parallelFor(y.length, 1, (from, to) -> { for (int i = from; i < to; i++) y[i] = Math.max(x.data[i], 0f); });
+        Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             be.addWherePositive(y.length, x.data, r.grad, x.ensureGrad());

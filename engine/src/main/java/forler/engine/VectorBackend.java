@@ -70,6 +70,12 @@ public final class VectorBackend implements Backend {
      */
     public static final long PARALLEL_FLOPS = Long.getLong("forler.gemm.parallelFlops", 8L << 20);
 
+    /**
+     * Elementwise loops over fewer than this many (index × cost) stay on the calling thread; {@code
+     * -Dforler.parallelElements=} overrides. 64K: a bias add over a [256, 256] activation is split, a [256, 1] is not.
+     */
+    public static final long PARALLEL_ELEMENTS = Long.getLong("forler.parallelElements", 1L << 16);
+
     private final int threads;
 
     /** Uses {@code -Dforler.threads} threads, default: available processors. */
@@ -105,15 +111,62 @@ public final class VectorBackend implements Backend {
         gemm(m, n, k, a, aOff, k, 1, b, bOff, 1, k, c, cOff, acc);
     }
 
-    /** Masked vector adds: the branchy scalar loop mispredicts on ReLU's ~50/50 masks. */
+    /** Masked vector adds (the branchy scalar loop mispredicts on ReLU's ~50/50 masks), split over threads. */
     @Override
     public void addWherePositive(int n, float[] x, float[] g, float[] gx) {
-        int i = 0;
-        for (int up = S.loopBound(n); i < up; i += L) {
-            VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
-            FloatVector.fromArray(S, gx, i).add(FloatVector.fromArray(S, g, i), pos).intoArray(gx, i);
-        }
-        for (; i < n; i++) if (x[i] > 0f) gx[i] += g[i];
+        parallelFor(n, 1, (from, to) -> {
+            int i = from;
+            for (int up = from + S.loopBound(to - from); i < up; i += L) {
+                VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+                FloatVector.fromArray(S, gx, i).add(FloatVector.fromArray(S, g, i), pos).intoArray(gx, i);
+            }
+            for (; i < to; i++) if (x[i] > 0f) gx[i] += g[i];
+        });
+    }
+
+    /**
+     * Column blocks of 4 vectors (whole cache lines) held in registers while the rows stream past, blocks split over
+     * threads: each output is written once per block, so threads share no written line while they add.
+     */
+    @Override
+    public void addColumnSums(int rows, int cols, float[] g, int gOff, float[] out, int outOff) {
+        int w = 4 * L;
+        parallelFor((cols + w - 1) / w, rows * w, (b0, b1) -> {
+            for (int c0 = b0 * w; c0 < Math.min(cols, b1 * w); c0 += w) {
+                if (c0 + w > cols) { // tail columns, scalar, rows in order
+                    for (int c = c0; c < cols; c++) {
+                        float s = out[outOff + c];
+                        for (int r = 0; r < rows; r++) s += g[gOff + r * cols + c];
+                        out[outOff + c] = s;
+                    }
+                    break;
+                }
+                int o = outOff + c0;
+                FloatVector s0 = FloatVector.fromArray(S, out, o), s1 = FloatVector.fromArray(S, out, o + L);
+                FloatVector s2 = FloatVector.fromArray(S, out, o + 2 * L), s3 = FloatVector.fromArray(S, out, o + 3 * L);
+                for (int r = 0, i = gOff + c0; r < rows; r++, i += cols) {
+                    s0 = s0.add(FloatVector.fromArray(S, g, i));
+                    s1 = s1.add(FloatVector.fromArray(S, g, i + L));
+                    s2 = s2.add(FloatVector.fromArray(S, g, i + 2 * L));
+                    s3 = s3.add(FloatVector.fromArray(S, g, i + 3 * L));
+                }
+                s0.intoArray(out, o);
+                s1.intoArray(out, o + L);
+                s2.intoArray(out, o + 2 * L);
+                s3.intoArray(out, o + 3 * L);
+            }
+        });
+    }
+
+    /**
+     * Splits [0, n) into about two ranges per thread when the loop is worth it (n·cost ≥ {@link #PARALLEL_ELEMENTS}),
+     * else runs it on the calling thread. Each index is computed by the same code whichever thread runs it, so the
+     * results are those of the serial loop, bit for bit.
+     */
+    @Override
+    public void parallelFor(int n, int cost, Range body) {
+        if (threads == 1 || (long) n * cost < PARALLEL_ELEMENTS || n < 2) body.run(0, n);
+        else new RangeJob(n, 2 * threads, body).runParallel(threads);
     }
 
     private static void check(String op, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
@@ -144,14 +197,22 @@ public final class VectorBackend implements Backend {
             bRs = aCs0; bCs = aRs0;
             cRs = 1; cCs = m;
         }
+        if (m == 1 && (bCs == 1 || bRs == 1)) { // one row of C (a Q head's output, its gradient): a vector-matrix product
+            rowTimesMatrix(n, k, a, aOff, aCs, b, bOff, bRs, bCs, c, cOff, cCs, acc);
+            return;
+        }
         Workspace ws = WORKSPACE.get();
         int kBlocks = (k + KC_MAX - 1) / KC_MAX, kcBase = (k + kBlocks - 1) / kBlocks;
         int panels = (n + NR - 1) / NR;
         boolean inPlace = bCs == 1 && m < PACK_MIN_ROWS;
         boolean parallel = splits(m, n, k, threads);
-        // about 4 chunks per thread, so that a worker the OS deschedules holds up little of the product
-        int chunkRows = parallel ? Math.min(MC, roundUp((m + 4 * threads - 1) / (4 * threads), MR)) : m;
-        int chunks = (m + chunkRows - 1) / chunkRows;
+        // MR-row groups dealt evenly to at least 4 chunks per thread (a worker the OS deschedules holds up little of
+        // the product; equal chunks keep the threads' shares equal) of at most about MC rows; when A has too few rows
+        // for that (a first layer's dW: [obs, 256]), NR-column panels of C are dealt out instead
+        int groups = (m + MR - 1) / MR;
+        boolean byColumns = parallel && groups < 4 * threads && panels > groups;
+        int chunks = !parallel ? 1 : byColumns ? Math.min(panels, 4 * threads)
+                : Math.min(groups, Math.max(4 * threads, (m + MC - 1) / MC));
         for (int pc = 0; pc < k; pc += kcBase) {
             int kc = Math.min(kcBase, k - pc);
             // B block [kc, n]: packed panels [panels, kc, NR], or only the partial last panel when read in place
@@ -163,12 +224,74 @@ public final class VectorBackend implements Backend {
             // the serial path reuses the thread's Block; a parallel one gets its own, as late workers may still read it
             Block blk = chunks == 1 ? ws.serial : new Block();
             blk.set(m, n, kc, a, aOff + pc * aCs, aRs, aCs, inPlace ? b : null, bOff + pc * bRs, bRs,
-                    bp, c, cOff, cRs, cCs, pc == 0 && !acc, chunkRows, chunks);
+                    bp, c, cOff, cRs, cCs, pc == 0 && !acc, byColumns, chunks);
             if (chunks > 1) blk.runParallel(threads);
             else {
-                blk.rows(0, m, ws);
+                blk.rows(0, m, 0, panels, ws);
                 blk.a = blk.bIn = blk.c = null; // do not keep the caller's arrays reachable
             }
+        }
+    }
+
+    /**
+     * C[1,n] (+)= A[1,k]·B[k,n], C(0,j) at {@code c[cOff + j·cCs]}, with the kernels' per-element sequence (k blocks
+     * as {@link #gemm}, acc = fma(A(0,p), B(p,j), acc) from zero within a block, then C = acc or C = C + acc) but
+     * without packing: the MR-row kernel would waste 5 of its 6 rows and copy all of B. Row-contiguous B streams its
+     * rows, in order, into a row of accumulators; column-contiguous B runs 4 scalar fma chains, one per column, along
+     * contiguous memory. Columns are split over threads.
+     */
+    private void rowTimesMatrix(int n, int k, float[] a, int aOff, int aCs, float[] b, int bOff, int bRs, int bCs,
+                                float[] c, int cOff, int cCs, boolean acc) {
+        int kBlocks = (k + KC_MAX - 1) / KC_MAX, kcBase = (k + kBlocks - 1) / kBlocks;
+        int w = bCs == 1 ? 4 * L : 4; // columns per parallel block
+        parallelFor((n + w - 1) / w, 2 * k * w, (b0, b1) -> {
+            int j0 = b0 * w, j1 = Math.min(n, b1 * w);
+            for (int pc = 0; pc < k; pc += kcBase) {
+                int kc = Math.min(kcBase, k - pc);
+                boolean store = pc == 0 && !acc;
+                if (bCs == 1) rowBlockStream(j1 - j0, kc, a, aOff + pc * aCs, aCs, b, bOff + pc * bRs + j0, bRs,
+                        c, cOff + j0 * cCs, cCs, store, WORKSPACE.get());
+                else for (int j = j0; j < j1; j += 4) rowBlockScalars(Math.min(4, j1 - j), kc,
+                        a, aOff + pc * aCs, aCs, b, bOff + pc * bRs + j * bCs, bRs, bCs, c, cOff + j * cCs, cCs, store);
+            }
+        });
+    }
+
+    /** C(0, 0..cols) (+)= Σ_p A(0,p)·B(p, 0..cols) over one k block, B's rows contiguous and read in order. */
+    private static void rowBlockStream(int cols, int kc, float[] a, int ai, int aCs, float[] b, int bi, int bRs,
+                                       float[] c, int ci, int cCs, boolean store, Workspace ws) {
+        float[] s = ws.rowAcc(cols);
+        java.util.Arrays.fill(s, 0, cols, 0f);
+        int up = S.loopBound(cols);
+        for (int p = 0; p < kc; p++, ai += aCs, bi += bRs) {
+            float x = a[ai];
+            FloatVector xv = FloatVector.broadcast(S, x);
+            int j = 0;
+            for (; j < up; j += L) xv.fma(FloatVector.fromArray(S, b, bi + j), FloatVector.fromArray(S, s, j)).intoArray(s, j);
+            for (; j < cols; j++) s[j] = Math.fma(x, b[bi + j], s[j]);
+        }
+        for (int j = 0; j < cols; j++) {
+            int o = ci + j * cCs;
+            c[o] = store ? s[j] : c[o] + s[j];
+        }
+    }
+
+    /** C(0, 0..cols) (+)= Σ_p A(0,p)·B(p, j) over one k block for cols ≤ 4 columns, one scalar fma chain each. */
+    private static void rowBlockScalars(int cols, int kc, float[] a, int ai, int aCs, float[] b, int bi, int bRs, int bCs,
+                                        float[] c, int ci, int cCs, boolean store) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i1 = bi + (cols > 1 ? bCs : 0), i2 = bi + (cols > 2 ? 2 * bCs : 0), i3 = bi + (cols > 3 ? 3 * bCs : 0);
+        for (int p = 0, q = 0; p < kc; p++, ai += aCs, q += bRs) {
+            float x = a[ai];
+            s0 = Math.fma(x, b[bi + q], s0);
+            s1 = Math.fma(x, b[i1 + q], s1);
+            s2 = Math.fma(x, b[i2 + q], s2);
+            s3 = Math.fma(x, b[i3 + q], s3);
+        }
+        float[] s = {s0, s1, s2, s3};
+        for (int j = 0; j < cols; j++) {
+            int o = ci + j * cCs;
+            c[o] = store ? s[j] : c[o] + s[j];
         }
     }
 
@@ -183,7 +306,8 @@ public final class VectorBackend implements Backend {
 
     /** True when a product of this shape (after {@link #transposes}) is split over threads; depends on the shape only. */
     static boolean splits(int m, int n, int k, int threads) {
-        return threads > 1 && m >= 2 * MR && 2.0 * m * n * k >= PARALLEL_FLOPS;
+        // a C element costs its k fmas plus about 4 fmas' worth of loads and stores (k = 1: an outer product)
+        return threads > 1 && (m >= 2 * MR || n >= 2 * NR) && 2.0 * m * n * (k + 4) >= PARALLEL_FLOPS;
     }
 
     private static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
@@ -210,22 +334,21 @@ public final class VectorBackend implements Backend {
         if (w < NR) for (int p = 0; p < kc; p++) java.util.Arrays.fill(dst, dOff + p * NR + w, dOff + p * NR + NR, 0f);
     }
 
-    /** One k block of one product: everything a thread needs to compute a range of C rows. */
-    private static final class Block {
-        // written by set() before the Block is published to workers (through the pool's queue)
-        int m, n, kc, aOff, aRs, aCs, bOff, bRs, cOff, cRs, cCs, chunkRows, chunks; // C(i,j) at cOff + i·cRs + j·cCs
-        float[] a, bIn, bp, c; // bIn: B read in place (full panels), or null when every panel is packed in bp
-        boolean store;         // C = acc (first k block, no accumulate), else C = C + acc
+    /**
+     * Work split into chunks that the caller and pool workers claim one at a time ({@link #runParallel}); the caller
+     * returns once every chunk is done and rethrows a chunk's failure.
+     */
+    private abstract static class Job {
+        int chunks;
         final AtomicInteger next = new AtomicInteger(), pending = new AtomicInteger();
         volatile Thread waiter;
         volatile Throwable failure;
 
-        void set(int m, int n, int kc, float[] a, int aOff, int aRs, int aCs, float[] bIn, int bOff, int bRs,
-                 float[] bp, float[] c, int cOff, int cRs, int cCs, boolean store, int chunkRows, int chunks) {
-            this.m = m; this.n = n; this.kc = kc; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
-            this.bIn = bIn; this.bOff = bOff; this.bRs = bRs; this.bp = bp; this.c = c; this.cOff = cOff;
-            this.cRs = cRs; this.cCs = cCs;
-            this.store = store; this.chunkRows = chunkRows; this.chunks = chunks;
+        /** Computes chunk {@code ch}, on whichever thread claimed it. */
+        abstract void chunk(int ch, Workspace ws);
+
+        void reset(int chunks) {
+            this.chunks = chunks;
             next.set(0);
             pending.set(chunks);
         }
@@ -238,15 +361,14 @@ public final class VectorBackend implements Backend {
             for (int spins = 0; pending.get() != 0; spins++) {
                 if (spins < 20_000) Thread.onSpinWait(); else LockSupport.parkNanos(this, 50_000);
             }
-            if (failure != null) throw new IllegalStateException("VectorBackend: a GEMM chunk failed", failure);
+            if (failure != null) throw new IllegalStateException("VectorBackend: a parallel chunk failed", failure);
         }
 
         /** Claims and computes chunks; called by the caller and by pool workers. */
         void work(Workspace ws) {
             for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
-                int i0 = ch * chunkRows;
                 try {
-                    rows(i0, Math.min(m, i0 + chunkRows), ws);
+                    chunk(ch, ws);
                 } catch (Throwable e) { // reported by the caller, so that no thread waits for a chunk that died
                     failure = e;
                 } finally {
@@ -254,15 +376,56 @@ public final class VectorBackend implements Backend {
                 }
             }
         }
+    }
 
-        /** C rows [i0, i1) for this k block, MC rows at a time: pack A, then sweep the B panels. */
-        void rows(int i0, int i1, Workspace ws) {
+    /** {@link Backend#parallelFor}'s job: index ranges of equal length (the last one shorter). */
+    private static final class RangeJob extends Job {
+        final int n, step;
+        final Backend.Range body;
+
+        RangeJob(int n, int chunks, Backend.Range body) {
+            this.n = n;
+            this.step = (n + chunks - 1) / chunks;
+            this.body = body;
+            reset((n + step - 1) / step);
+        }
+
+        @Override void chunk(int ch, Workspace ws) { body.run(ch * step, Math.min(n, ch * step + step)); }
+    }
+
+    /** One k block of one product: everything a thread needs to compute a range of C rows. */
+    private static final class Block extends Job {
+        // written by set() before the Block is published to workers (through the pool's queue)
+        int m, n, kc, aOff, aRs, aCs, bOff, bRs, cOff, cRs, cCs; // C(i,j) at cOff + i·cRs + j·cCs
+        float[] a, bIn, bp, c; // bIn: B read in place (full panels), or null when every panel is packed in bp
+        boolean store;         // C = acc (first k block, no accumulate), else C = C + acc
+        boolean byColumns;     // chunks are ranges of NR-column panels (all rows), else ranges of MR-row groups
+
+        void set(int m, int n, int kc, float[] a, int aOff, int aRs, int aCs, float[] bIn, int bOff, int bRs,
+                 float[] bp, float[] c, int cOff, int cRs, int cCs, boolean store, boolean byColumns, int chunks) {
+            this.m = m; this.n = n; this.kc = kc; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
+            this.bIn = bIn; this.bOff = bOff; this.bRs = bRs; this.bp = bp; this.c = c; this.cOff = cOff;
+            this.cRs = cRs; this.cCs = cCs;
+            this.store = store; this.byColumns = byColumns;
+            reset(chunks);
+        }
+
+        @Override void chunk(int ch, Workspace ws) {
+            // units (row groups or column panels) [ch·units/chunks, (ch+1)·units/chunks)
+            int units = byColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+            int u0 = (int) ((long) ch * units / chunks), u1 = (int) ((long) (ch + 1) * units / chunks);
+            if (byColumns) rows(0, m, u0, u1, ws);
+            else rows(u0 * MR, Math.min(m, u1 * MR), 0, (n + NR - 1) / NR, ws);
+        }
+
+        /** C rows [i0, i1) x panels [p0, p1) for this k block, MC rows at a time: pack A, then sweep the B panels. */
+        void rows(int i0, int i1, int p0, int p1, Workspace ws) {
             float[] tile = ws.tile;
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic), groups = (mc + MR - 1) / MR;
                 float[] ap = ws.packA(groups * kc * MR);
                 packA(a, aOff + ic * aRs, aRs, aCs, mc, kc, ap);
-                for (int j0 = 0; j0 < n; j0 += NR) {
+                for (int j0 = p0 * NR; j0 < Math.min(n, p1 * NR); j0 += NR) {
                     int cols = Math.min(NR, n - j0);
                     float[] bs;
                     int bi, bStride;
@@ -458,6 +621,12 @@ public final class VectorBackend implements Backend {
         final Block serial = new Block();
         private float[] packB = new float[0];    // [panels, kc, NR]
         private float[] packA = new float[0];    // [MC/MR, kc, MR]
+        private float[] rowAcc = new float[0];   // [cols] accumulators of a one-row product
+
+        float[] rowAcc(int size) {
+            if (rowAcc.length < size) rowAcc = new float[size];
+            return rowAcc;
+        }
 
         float[] packA(int size) {
             if (packA.length < size) packA = new float[size];
@@ -477,12 +646,12 @@ public final class VectorBackend implements Backend {
      * each job (products come in bursts during training), then parks until a caller offers work.
      */
     private static final class Pool {
-        private static final ConcurrentLinkedQueue<Block> QUEUE = new ConcurrentLinkedQueue<>();
+        private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
         private static final long SPIN_NANOS = 50_000;
         private static volatile Worker[] workers = new Worker[0];
 
-        /** Asks {@code helpers} workers to join {@code blk}; starts workers on first use. */
-        static void offer(Block blk, int helpers) {
+        /** Asks {@code helpers} workers to join job {@code blk}; starts workers on first use. */
+        static void offer(Job blk, int helpers) {
             if (helpers <= 0) return;
             Worker[] ws = workers.length >= helpers ? workers : start(helpers);
             for (int h = 0; h < helpers; h++) QUEUE.offer(blk);
@@ -509,7 +678,7 @@ public final class VectorBackend implements Backend {
                 Workspace ws = WORKSPACE.get();
                 long idleSince = System.nanoTime();
                 while (true) {
-                    Block blk = QUEUE.poll();
+                    Job blk = QUEUE.poll();
                     if (blk != null) {
                         blk.work(ws);
                         idleSince = System.nanoTime();

@@ -14,7 +14,8 @@ class VectorBackendTest {
     static final int NARROW = Math.min(12, VectorBackend.NR / 4 - 2);
 
     /** Shapes that go parallel, with row and column tails, several k blocks ({61, 70, 1000}), C computed transposed (n = NARROW). */
-    static final int[][] PARALLEL_SHAPES = {{203, 100, 211}, {1031, 257, 33}, {61, 70, 1000}, {2000, NARROW, 300}};
+    static final int[][] PARALLEL_SHAPES = {{203, 100, 211}, {1031, 257, 33}, {61, 70, 1000}, {2000, NARROW, 300},
+            {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
 
     @Test
     void oneAndSeveralThreadsGiveIdenticalBits() {
@@ -38,6 +39,39 @@ class VectorBackendTest {
                     assertArrayEquals(c1, c3, 0f, what + ": 3 threads differ from 1");
                 }
         }
+    }
+
+    @Test
+    void everyElementIsTheDocumentedFmaSequence() {
+        // the class comment's contract, bit for bit, whatever path a shape takes (packed kernel, transposed, one row)
+        Rng rng = new Rng(13);
+        int[][] shapes = {{1, 70, 700}, {300, 1, 650}, {1, 37, 5}, {9, 1, 3}, {203, 100, 211}, {61, 70, 1000}, {2000, NARROW, 30},
+                {4, 300, 4000}, {3000, 300, 1}};
+        for (int[] s : shapes)
+            for (int threads : new int[] {1, 2}) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = GemmTest.random(rng, m * k), b = GemmTest.random(rng, k * n), c0 = GemmTest.random(rng, m * n);
+                for (GemmTest.Product p : GemmTest.Product.values())
+                    for (boolean acc : new boolean[] {false, true}) {
+                        float[] got = c0.clone(), want = c0.clone();
+                        GemmTest.run(new VectorBackend(threads), p, m, n, k, a, 0, b, 0, got, 0, acc);
+                        int kBlocks = (k + VectorBackend.KC_MAX - 1) / VectorBackend.KC_MAX, kc = (k + kBlocks - 1) / kBlocks;
+                        for (int i = 0; i < m; i++)
+                            for (int j = 0; j < n; j++) {
+                                for (int pc = 0; pc < k; pc += kc) {
+                                    float sum = 0f;
+                                    for (int q = pc; q < Math.min(k, pc + kc); q++) {
+                                        float x = p == GemmTest.Product.TRANS_A ? a[q * m + i] : a[i * k + q];
+                                        float y = p == GemmTest.Product.TRANS_B ? b[j * k + q] : b[q * n + j];
+                                        sum = Math.fma(x, y, sum);
+                                    }
+                                    want[i * n + j] = pc == 0 && !acc ? sum : want[i * n + j] + sum;
+                                }
+                                assertEquals(Float.floatToRawIntBits(want[i * n + j]), Float.floatToRawIntBits(got[i * n + j]),
+                                        p + " " + m + "x" + n + "x" + k + " acc=" + acc + " " + threads + "T: C[" + i + "," + j + "]");
+                            }
+                    }
+            }
     }
 
     @Test
@@ -86,19 +120,62 @@ class VectorBackendTest {
     @Test
     void addWherePositiveEqualsTheScalarReferenceBitForBit() {
         Rng rng = new Rng(11);
-        for (int n : new int[] {0, 1, 7, 8, 16, 17, 1000}) {
+        for (int n : new int[] {0, 1, 7, 8, 16, 17, 1000, 200_003}) { // the last is split over threads
             float[] x = GemmTest.random(rng, n), g = GemmTest.random(rng, n), gx = GemmTest.random(rng, n);
             if (n > 3) { x[0] = 0f; x[1] = -0f; x[2] = Float.NaN; gx[3] = -0f; }
-            float[] want = gx.clone(), got = gx.clone();
+            float[] want = gx.clone();
             new Backend() { // the interface's scalar default
                 public String name() { return "reference"; }
                 public void mult(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
                 public void multTransA(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
                 public void multTransB(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
             }.addWherePositive(n, x, g, want);
-            new VectorBackend(1).addWherePositive(n, x, g, got);
-            for (int i = 0; i < n; i++)
-                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "n=" + n + " i=" + i);
+            for (int threads : new int[] {1, 2}) {
+                float[] got = gx.clone();
+                new VectorBackend(threads).addWherePositive(n, x, g, got);
+                for (int i = 0; i < n; i++)
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), threads + " threads, n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void parallelForVisitsEveryIndexOnceAndReportsFailures() {
+        for (int threads : new int[] {1, 2, 3})
+            for (int n : new int[] {0, 1, 2, 5, 1 << 16, 100_001}) {
+                int[] seen = new int[n];
+                new VectorBackend(threads).parallelFor(n, 1, (from, to) -> {
+                    assertTrue(0 <= from && from <= to && to <= n, "range [" + from + ", " + to + ") of " + n);
+                    for (int i = from; i < to; i++) seen[i]++;
+                });
+                for (int i = 0; i < n; i++) assertEquals(1, seen[i], threads + " threads, n=" + n + ": index " + i);
+            }
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new VectorBackend(2).parallelFor(1 << 20, 1,
+                (from, to) -> { if (to == 1 << 20) throw new ArithmeticException("last range"); }));
+        Throwable root = e.getCause() != null ? e.getCause() : e;
+        assertEquals("last range", root.getMessage(), "the body's failure reaches the caller");
+    }
+
+    @Test
+    void layersGiveTheSameBitsOnOneAndTwoThreads() {
+        // [600, 256] activations: bias add and its gradient, ReLU and its gradient are all split over threads
+        Backend before = Backends.get();
+        float[][] first = null;
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Backends.set(new VectorBackend(threads));
+                Rng rng = new Rng(3);
+                Tensor x = Tensor.of(GemmTest.random(rng, 600 * 40), 600, 40);
+                Tensor w1 = Tensor.param(GemmTest.random(rng, 40 * 256), 40, 256);
+                Tensor b1 = Tensor.param(GemmTest.random(rng, 256), 256);
+                Tensor w2 = Tensor.param(GemmTest.random(rng, 256 * 3), 256, 3);
+                Tape.backward(x.matmul(w1, b1).relu().matmul(w2).sum());
+                float[][] got = {w1.grad(), b1.grad(), w2.grad()};
+                if (first == null) first = got;
+                else for (int t = 0; t < got.length; t++) assertArrayEquals(first[t], got[t], 0f, "gradient " + t + " differs on 2 threads");
+            }
+        } finally {
+            Backends.set(before);
         }
     }
 }
