@@ -28,6 +28,9 @@ public interface Backend {
         for (int i = 0; i < n; i++) if (x[i] > 0f) gx[i] += g[i];
     }
 
+    /** The most threads this backend's work uses at once (1 unless it splits work over threads). */
+    default int threads() { return 1; }
+
     /**
      * A bias's gradient: out[outOff + c] += Σ_r g[gOff + r·cols + c] for c < cols, adding rows r = 0, 1, ... in order
      * (each column's sum is this sequence of float additions on every backend). The scalar loop here is the reference.

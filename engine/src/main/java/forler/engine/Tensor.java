@@ -155,37 +155,55 @@ public final class Tensor {
 
     /**
      * y[h] = x[h]·w[h] (+ bias[h] on every row) for heads h < e, x[h] = x when shared: forward and backward of both
-     * products. x[h] [rows, in], w[h] [in, out], bias[h] [out], y[h] [rows, out].
+     * products. x[h] [rows, in], w[h] [in, out], bias[h] [out], y[h] [rows, out]. With at least as many heads as the
+     * backend has threads, heads run in parallel (each head's products on one thread, no hand-off per product);
+     * otherwise heads run in turn and each product is split. Either way every element is computed the same way.
      */
     private Tensor affine(Tensor w, Tensor bias, int e, int rows, int in, int out, boolean shared, int[] ys) {
         Tensor x = this;
         float[] y = new float[e * rows * out];
         Backend be = Backends.get();
-        for (int h = 0; h < e; h++) {
-            int yo = h * rows * out;
-            be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
-            if (bias != null) {
-                float[] bd = bias.data;
-                int bo = h * out;
-                be.parallelFor(rows, out, (r0, r1) -> {
-                    for (int r = r0; r < r1; r++) {
-                        for (int c = 0, o = yo + r * out; c < out; c++) y[o + c] += bd[bo + c];
-                    }
-                });
+        int headCost = (int) Math.min(Integer.MAX_VALUE, 2L * rows * in * out);
+        forHeads(be, e, headCost, (h0, h1) -> {
+            for (int h = h0; h < h1; h++) {
+                int yo = h * rows * out;
+                be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
+                if (bias != null) {
+                    float[] bd = bias.data;
+                    int bo = h * out;
+                    be.parallelFor(rows, out, (r0, r1) -> {
+                        for (int r = r0; r < r1; r++) {
+                            for (int c = 0, o = yo + r * out; c < out; c++) y[o + c] += bd[bo + c];
+                        }
+                    });
+                }
             }
-        }
+        });
         Tensor r = new Tensor(y, ys, Tape.needsGrad(x, w) || bias != null && Tape.needsGrad(bias));
         if (r.requiresGrad) Tape.record(() -> {
             float[] g = r.grad;
             if (g == null) return;
-            for (int h = 0; h < e; h++) {
-                int xo = shared ? 0 : h * rows * in, yo = h * rows * out, wo = h * in * out;
-                if (bias != null && bias.requiresGrad) be.addColumnSums(rows, out, g, yo, bias.ensureGrad(), h * out); // db = Σ_rows dy
-                if (x.requiresGrad) be.multTransB(rows, in, out, g, yo, w.data, wo, x.ensureGrad(), xo, true); // dx = dy·wᵀ
-                if (w.requiresGrad) be.multTransA(in, out, rows, x.data, xo, g, yo, w.ensureGrad(), wo, true); // dw = xᵀ·dy
+            float[] gb = bias != null && bias.requiresGrad ? bias.ensureGrad() : null;
+            float[] gw = w.requiresGrad ? w.ensureGrad() : null, gx = x.requiresGrad ? x.ensureGrad() : null;
+            forHeads(be, e, 2 * headCost, (h0, h1) -> { // each head's own gradients
+                for (int h = h0; h < h1; h++) {
+                    int xo = shared ? 0 : h * rows * in, yo = h * rows * out, wo = h * in * out;
+                    if (gb != null) be.addColumnSums(rows, out, g, yo, gb, h * out); // db = Σ_rows dy
+                    if (gx != null && !shared) be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, true); // dx = dy·wᵀ
+                    if (gw != null) be.multTransA(in, out, rows, x.data, xo, g, yo, gw, wo, true); // dw = xᵀ·dy
+                }
+            });
+            if (gx != null && shared) { // every head adds into the one dx, in head order
+                for (int h = 0; h < e; h++) be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, true);
             }
         });
         return r;
+    }
+
+    /** Runs heads [0, e) in parallel ranges when there are at least as many as the backend's threads, else in turn. */
+    private static void forHeads(Backend be, int e, int costPerHead, Backend.Range heads) {
+        if (e > 1 && e >= be.threads()) be.parallelFor(e, costPerHead, heads);
+        else heads.run(0, e);
     }
 
     // ------------------------------------------------------------------ broadcasting binary ops

@@ -91,7 +91,7 @@ public final class VectorBackend implements Backend {
     @Override public String name() { return "cpu"; }
 
     /** The most threads one product uses. */
-    public int threads() { return threads; }
+    @Override public int threads() { return threads; }
 
     @Override
     public void mult(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
@@ -165,7 +165,7 @@ public final class VectorBackend implements Backend {
      */
     @Override
     public void parallelFor(int n, int cost, Range body) {
-        if (threads == 1 || (long) n * cost < PARALLEL_ELEMENTS || n < 2) body.run(0, n);
+        if (threads == 1 || (long) n * cost < PARALLEL_ELEMENTS || n < 2 || WORKSPACE.get().inJob) body.run(0, n);
         else new RangeJob(n, 2 * threads, body).runParallel(threads);
     }
 
@@ -205,7 +205,7 @@ public final class VectorBackend implements Backend {
         int kBlocks = (k + KC_MAX - 1) / KC_MAX, kcBase = (k + kBlocks - 1) / kBlocks;
         int panels = (n + NR - 1) / NR;
         boolean inPlace = bCs == 1 && m < PACK_MIN_ROWS;
-        boolean parallel = splits(m, n, k, threads);
+        boolean parallel = splits(m, n, k, threads) && !ws.inJob; // inside a parallel chunk (a head): stay on this thread
         // MR-row groups dealt evenly to at least 4 chunks per thread (a worker the OS deschedules holds up little of
         // the product; equal chunks keep the threads' shares equal) of at most about MC rows; when A has too few rows
         // for that (a first layer's dW: [obs, 256]), NR-column panels of C are dealt out instead
@@ -367,11 +367,14 @@ public final class VectorBackend implements Backend {
         /** Claims and computes chunks; called by the caller and by pool workers. */
         void work(Workspace ws) {
             for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
+                boolean outer = ws.inJob;
                 try {
+                    ws.inJob = true;
                     chunk(ch, ws);
                 } catch (Throwable e) { // reported by the caller, so that no thread waits for a chunk that died
                     failure = e;
                 } finally {
+                    ws.inJob = outer;
                     if (pending.decrementAndGet() == 0) LockSupport.unpark(waiter);
                 }
             }
@@ -622,6 +625,7 @@ public final class VectorBackend implements Backend {
         private float[] packB = new float[0];    // [panels, kc, NR]
         private float[] packA = new float[0];    // [MC/MR, kc, MR]
         private float[] rowAcc = new float[0];   // [cols] accumulators of a one-row product
+        boolean inJob;                           // running a parallel chunk: nested work stays on this thread
 
         float[] rowAcc(int size) {
             if (rowAcc.length < size) rowAcc = new float[size];

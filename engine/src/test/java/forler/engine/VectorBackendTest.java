@@ -158,7 +158,8 @@ class VectorBackendTest {
 
     @Test
     void layersGiveTheSameBitsOnOneAndTwoThreads() {
-        // [600, 256] activations: bias add and its gradient, ReLU and its gradient are all split over threads
+        // [600, 256] activations: bias add and its gradient, ReLU and its gradient are all split over threads;
+        // ensemble heads run in parallel, the shared input's gradient summed over heads in order
         Backend before = Backends.get();
         float[][] first = null;
         try {
@@ -170,7 +171,13 @@ class VectorBackendTest {
                 Tensor b1 = Tensor.param(GemmTest.random(rng, 256), 256);
                 Tensor w2 = Tensor.param(GemmTest.random(rng, 256 * 3), 256, 3);
                 Tape.backward(x.matmul(w1, b1).relu().matmul(w2).sum());
-                float[][] got = {w1.grad(), b1.grad(), w2.grad()};
+                // an ensemble of 4 heads (run in parallel on 2 threads) on a shared input, then per-head inputs
+                Tensor xs = Tensor.param(GemmTest.random(rng, 300 * 40), 300, 40);
+                Tensor we = Tensor.param(GemmTest.random(rng, 4 * 40 * 64), 4, 40, 64);
+                Tensor be = Tensor.param(GemmTest.random(rng, 4 * 64), 4, 1, 64);
+                Tensor we2 = Tensor.param(GemmTest.random(rng, 4 * 64 * 1), 4, 64, 1);
+                Tape.backward(xs.ensembleMatmul(we, be).relu().ensembleMatmul(we2).sum());
+                float[][] got = {w1.grad(), b1.grad(), w2.grad(), xs.grad(), we.grad(), be.grad(), we2.grad()};
                 if (first == null) first = got;
                 else for (int t = 0; t < got.length; t++) assertArrayEquals(first[t], got[t], 0f, "gradient " + t + " differs on 2 threads");
             }
