@@ -237,13 +237,13 @@ public final class VectorBackend implements Backend {
      * C[1,n] (+)= A[1,k]·B[k,n], C(0,j) at {@code c[cOff + j·cCs]}, with the kernels' per-element sequence (k blocks
      * as {@link #gemm}, acc = fma(A(0,p), B(p,j), acc) from zero within a block, then C = acc or C = C + acc) but
      * without packing: the MR-row kernel would waste 5 of its 6 rows and copy all of B. Row-contiguous B streams its
-     * rows, in order, into a row of accumulators; column-contiguous B runs 4 scalar fma chains, one per column, along
+     * rows, in order, into a row of accumulators; column-contiguous B runs 8 scalar fma chains, one per column, along
      * contiguous memory. Columns are split over threads.
      */
     private void rowTimesMatrix(int n, int k, float[] a, int aOff, int aCs, float[] b, int bOff, int bRs, int bCs,
                                 float[] c, int cOff, int cCs, boolean acc) {
         int kBlocks = (k + KC_MAX - 1) / KC_MAX, kcBase = (k + kBlocks - 1) / kBlocks;
-        int w = bCs == 1 ? 4 * L : 4; // columns per parallel block
+        int w = bCs == 1 ? 4 * L : 8; // columns per parallel block
         parallelFor((n + w - 1) / w, 2 * k * w, (b0, b1) -> {
             int j0 = b0 * w, j1 = Math.min(n, b1 * w);
             for (int pc = 0; pc < k; pc += kcBase) {
@@ -251,7 +251,7 @@ public final class VectorBackend implements Backend {
                 boolean store = pc == 0 && !acc;
                 if (bCs == 1) rowBlockStream(j1 - j0, kc, a, aOff + pc * aCs, aCs, b, bOff + pc * bRs + j0, bRs,
                         c, cOff + j0 * cCs, cCs, store, WORKSPACE.get());
-                else for (int j = j0; j < j1; j += 4) rowBlockScalars(Math.min(4, j1 - j), kc,
+                else for (int j = j0; j < j1; j += 8) rowBlockScalars(Math.min(8, j1 - j), kc,
                         a, aOff + pc * aCs, aCs, b, bOff + pc * bRs + j * bCs, bRs, bCs, c, cOff + j * cCs, cCs, store);
             }
         });
@@ -276,19 +276,29 @@ public final class VectorBackend implements Backend {
         }
     }
 
-    /** C(0, 0..cols) (+)= Σ_p A(0,p)·B(p, j) over one k block for cols ≤ 4 columns, one scalar fma chain each. */
+    /**
+     * C(0, 0..cols) (+)= Σ_p A(0,p)·B(p, j) over one k block for cols ≤ 8 columns, one scalar fma chain each: 8
+     * independent chains keep both FMA units busy through the 4-cycle latency (4 chains ran at half the speed).
+     */
     private static void rowBlockScalars(int cols, int kc, float[] a, int ai, int aCs, float[] b, int bi, int bRs, int bCs,
                                         float[] c, int ci, int cCs, boolean store) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        // columns past cols re-read column 0 (their sums are dropped)
         int i1 = bi + (cols > 1 ? bCs : 0), i2 = bi + (cols > 2 ? 2 * bCs : 0), i3 = bi + (cols > 3 ? 3 * bCs : 0);
+        int i4 = bi + (cols > 4 ? 4 * bCs : 0), i5 = bi + (cols > 5 ? 5 * bCs : 0), i6 = bi + (cols > 6 ? 6 * bCs : 0);
+        int i7 = bi + (cols > 7 ? 7 * bCs : 0);
         for (int p = 0, q = 0; p < kc; p++, ai += aCs, q += bRs) {
             float x = a[ai];
             s0 = Math.fma(x, b[bi + q], s0);
             s1 = Math.fma(x, b[i1 + q], s1);
             s2 = Math.fma(x, b[i2 + q], s2);
             s3 = Math.fma(x, b[i3 + q], s3);
+            s4 = Math.fma(x, b[i4 + q], s4);
+            s5 = Math.fma(x, b[i5 + q], s5);
+            s6 = Math.fma(x, b[i6 + q], s6);
+            s7 = Math.fma(x, b[i7 + q], s7);
         }
-        float[] s = {s0, s1, s2, s3};
+        float[] s = {s0, s1, s2, s3, s4, s5, s6, s7};
         for (int j = 0; j < cols; j++) {
             int o = ci + j * cCs;
             c[o] = store ? s[j] : c[o] + s[j];
