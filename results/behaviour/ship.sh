@@ -4,7 +4,8 @@
 #   medium = policy-medium.safetensors if the run reached Tasks' medium level, else the first evaluation snapshot whose
 #            return reaches R_random + (R_best - R_random)/3 (made with `forler sac --medium-from STEP`: D4RL's
 #            "one third of the expert above random", measured against this run's own expert);
-#   medium-replay = the replay buffer up to the medium snapshot (at most REPLAY_CAP = 20000 transitions, whole episodes).
+#   medium-replay = the replay buffer up to the medium snapshot (at most REPLAY_CAP = 20000 transitions, whole episodes;
+#                   GZIP=1..9 compresses it, as for ant).
 # Each shipped policy is re-evaluated over EPISODES episodes (seeds 0..EPISODES-1, not the training evaluations').
 # FORLER=... overrides the launcher (default bin/forler). The run's flags must be given in SAC_FLAGS (hidden etc.).
 set -euo pipefail
@@ -30,5 +31,5 @@ for kind in medium expert; do
   $forler behaviour --policy "$run/policy-$kind.safetensors" --kind "$kind" --episodes "$episodes" --seed 0 --ship "$res/$task-$kind.safetensors"
 done
 # medium-replay: at most REPLAY_CAP transitions (whole episodes, seed 0) of the buffer, to keep the jar small
-/usr/bin/python3 results/behaviour/subset_replay.py "$run/medium-replay.hdf5" "$res/$task-medium-replay.hdf5" "${REPLAY_CAP:-20000}" 0
+/usr/bin/python3 results/behaviour/subset_replay.py "$run/medium-replay.hdf5" "$res/$task-medium-replay.hdf5" "${REPLAY_CAP:-20000}" 0 "${GZIP:-0}"
 ls -la "$res/$task"-*

@@ -73,8 +73,8 @@ class BehaviourPoliciesTest {
 
     @Test
     void missingPolicyNamesTaskAndKindAndListsWhatExists() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("ant", "expert"));
-        assertTrue(e.getMessage().contains("task 'ant'") && e.getMessage().contains("expert") && e.getMessage().contains("pendulum-expert"),
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("bipedalwalker", "expert"));
+        assertTrue(e.getMessage().contains("task 'bipedalwalker'") && e.getMessage().contains("expert") && e.getMessage().contains("pendulum-expert"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("pendulum", "best"));
         assertTrue(e.getMessage().contains("best") && e.getMessage().contains("medium, expert"), e.getMessage());
