@@ -34,10 +34,13 @@ import jdk.incubator.vector.VectorSpecies;
  * tails, packing choice and the split of rows over threads do not change that sequence, so results are
  * bit-identical with 1 or N threads.
  *
- * <p>Threads: products of at least {@link #PARALLEL_FLOPS} flops with at least 2·MR rows are split into row chunks
- * claimed dynamically by the calling thread and {@code threads − 1} shared daemon workers; the caller always works
- * too, so a busy worker never blocks it. The thread count defaults to the available processors and is set with
- * {@code -Dforler.threads=N} or the {@link #VectorBackend(int)} constructor.
+ * <p>Threads: products of at least {@link #PARALLEL_FLOPS} (2·m·n·(k + 4)) are split into chunks of MR-row groups, or
+ * of NR-column panels when A has few rows, claimed dynamically by the calling thread and {@code threads − 1} shared
+ * daemon workers; the caller always works too, so a busy worker never blocks it. The same pool runs
+ * {@link #parallelFor} (elementwise loops, a bias's gradient, the ensemble heads of {@link Tensor}); work started
+ * inside a chunk stays on that chunk's thread. One-row products ({@code m = 1}, a Q head's output) skip packing.
+ * The thread count defaults to the available processors and is set with {@code -Dforler.threads=N} or the
+ * {@link #VectorBackend(int)} constructor.
  */
 public final class VectorBackend implements Backend {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -246,11 +249,12 @@ public final class VectorBackend implements Backend {
         int w = bCs == 1 ? 4 * L : 8; // columns per parallel block
         parallelFor((n + w - 1) / w, 2 * k * w, (b0, b1) -> {
             int j0 = b0 * w, j1 = Math.min(n, b1 * w);
+            Workspace ws = WORKSPACE.get();
             for (int pc = 0; pc < k; pc += kcBase) {
                 int kc = Math.min(kcBase, k - pc);
                 boolean store = pc == 0 && !acc;
                 if (bCs == 1) rowBlockStream(j1 - j0, kc, a, aOff + pc * aCs, aCs, b, bOff + pc * bRs + j0, bRs,
-                        c, cOff + j0 * cCs, cCs, store, WORKSPACE.get());
+                        c, cOff + j0 * cCs, cCs, store, ws);
                 else for (int j = j0; j < j1; j += 8) rowBlockScalars(Math.min(8, j1 - j), kc,
                         a, aOff + pc * aCs, aCs, b, bOff + pc * bRs + j * bCs, bRs, bCs, c, cOff + j * cCs, cCs, store);
             }
