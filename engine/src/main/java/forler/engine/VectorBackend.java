@@ -302,12 +302,18 @@ public final class VectorBackend implements Backend {
             s6 = Math.fma(x, b[i6 + q], s6);
             s7 = Math.fma(x, b[i7 + q], s7);
         }
-        float[] s = {s0, s1, s2, s3, s4, s5, s6, s7};
-        for (int j = 0; j < cols; j++) {
-            int o = ci + j * cCs;
-            c[o] = store ? s[j] : c[o] + s[j];
-        }
+        put(c, ci, s0, store); // no array of the 8 sums: this runs once per 8 columns and k block
+        if (cols > 1) put(c, ci + cCs, s1, store);
+        if (cols > 2) put(c, ci + 2 * cCs, s2, store);
+        if (cols > 3) put(c, ci + 3 * cCs, s3, store);
+        if (cols > 4) put(c, ci + 4 * cCs, s4, store);
+        if (cols > 5) put(c, ci + 5 * cCs, s5, store);
+        if (cols > 6) put(c, ci + 6 * cCs, s6, store);
+        if (cols > 7) put(c, ci + 7 * cCs, s7, store);
     }
+
+    /** C = acc (store) or C = C + acc. */
+    private static void put(float[] c, int o, float acc, boolean store) { c[o] = store ? acc : c[o] + acc; }
 
     /**
      * True when C[m,n] is computed as Cᵀ[n,m] (operands swapped): for a narrow C (n ≤ NR/4, e.g. 1 for a Q head,
