@@ -9,7 +9,7 @@ import forler.env.Env;
  * reset(seed): x uniform in [-1, 1] from Rng(seed), v = 0. Reuses its observation array on purpose,
  * so collectors that keep references to it get caught.
  */
-final class PointMassEnv implements Env {
+public final class PointMassEnv implements Env {
     static final int MAX_STEPS = 40;
     private final float[] obs = new float[2];
     private int t;
