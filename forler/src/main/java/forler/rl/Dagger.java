@@ -64,7 +64,7 @@ public final class Dagger {
     private float[] labels = new float[0];     // [N, A]
     private int n;
     // every executed transition in collection order (the "training replay buffer")
-    private final Transitions replay;
+    private final Dataset.Builder replay;
 
     public Dagger(Env env, Expert expert, Config cfg, long seed) {
         for (int i = 0; i < env.actDim(); i++)
@@ -79,7 +79,7 @@ public final class Dagger {
         this.a = env.actDim();
         this.student = new TanhGaussianActor(s, a, cfg.hidden(), cfg.depth(), rng.split());
         this.opt = new Adam(student.paramList(), cfg.lr());
-        this.replay = new Transitions(s, a);
+        this.replay = new Dataset.Builder(s, a, 1 << 14);
     }
 
     /** What one iteration did. */
@@ -153,42 +153,8 @@ public final class Dagger {
     public Policy deterministicPolicy() { return (obs, r) -> studentAction(obs); }
 
     /** Every executed transition so far, in collection order. */
-    public Dataset replay() { return replay.toDataset(); }
+    public Dataset replay() { return replay.build(); }
 
     /** Transitions executed so far. */
-    public int replaySize() { return replay.n; }
-
-    /** A growable record of executed transitions. */
-    private static final class Transitions {
-        final int s, a;
-        float[] obs = new float[0], act = new float[0], rew = new float[0], next = new float[0];
-        boolean[] term = new boolean[0], trunc = new boolean[0];
-        int n;
-
-        Transitions(int s, int a) { this.s = s; this.a = a; }
-
-        void add(float[] o, float[] ac, float r, float[] o2, boolean te, boolean tr) {
-            if (n == rew.length) {
-                int cap = Math.max(1024, 2 * n);
-                obs = Arrays.copyOf(obs, cap * s);
-                act = Arrays.copyOf(act, cap * a);
-                rew = Arrays.copyOf(rew, cap);
-                next = Arrays.copyOf(next, cap * s);
-                term = Arrays.copyOf(term, cap);
-                trunc = Arrays.copyOf(trunc, cap);
-            }
-            System.arraycopy(o, 0, obs, n * s, s);
-            System.arraycopy(ac, 0, act, n * a, a);
-            rew[n] = r;
-            System.arraycopy(o2, 0, next, n * s, s);
-            term[n] = te;
-            trunc[n] = tr;
-            n++;
-        }
-
-        Dataset toDataset() {
-            return new Dataset(s, a, Arrays.copyOf(obs, n * s), Arrays.copyOf(act, n * a), Arrays.copyOf(rew, n),
-                    Arrays.copyOf(next, n * s), Arrays.copyOf(term, n), Arrays.copyOf(trunc, n));
-        }
-    }
+    public int replaySize() { return replay.size(); }
 }
