@@ -1,9 +1,10 @@
 """Summarise results/offline/<task>/<algo>-<kind>-s<seed>/train.csv into summary.csv and a Markdown table.
 
-Score of a run = mean normalised score of its last two evaluations; the table gives mean ± sample std over seeds."""
+Score of a run = mean normalised score of its last two evaluations; the table gives mean ± sample std over seeds.
+An argument names another folder of the same layout (e.g. results/offline-long); summary.csv is written there."""
 import csv, glob, os, statistics, sys
 
-root = os.path.dirname(os.path.abspath(__file__))
+root = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 rows = {}
 for f in sorted(glob.glob(os.path.join(root, "*", "*-s[0-9]", "train.csv"))):
     task = os.path.basename(os.path.dirname(os.path.dirname(f)))

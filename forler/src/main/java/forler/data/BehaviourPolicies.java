@@ -145,13 +145,17 @@ public final class BehaviourPolicies {
         if (!KINDS.contains(kind))
             throw new IllegalArgumentException("unknown behaviour policy kind '" + kind + "'; kinds: " + String.join(", ", KINDS));
         String res = resource(task, kind);
-        if (!exists(task, kind))
-            throw new IllegalArgumentException("no shipped " + kind + " policy for task '" + task + "' (resource " + res
-                    + "); shipped: " + (available().isEmpty() ? "none" : String.join(", ", available()))
-                    + ". Train one with `forler sac --task " + task + " ...` (docs/behaviour-policies.md)");
+        if (!exists(task, kind)) throw new IllegalArgumentException(missingMessage(task, kind));
         Loaded l = fromResource(res, tmp -> read(tmp, res));
         if (!task.equals(l.task())) throw new IllegalStateException(res + " is for task '" + l.task() + "', not '" + task + "'");
         return new Loaded(task, kind, l.actor(), l.scale(), l.meta());
+    }
+
+    /** The error for a policy that is not shipped (every task ships both kinds today; a new task may not). */
+    static String missingMessage(String task, String kind) {
+        return "no shipped " + kind + " policy for task '" + task + "' (resource " + resource(task, kind) + "); shipped: "
+                + (available().isEmpty() ? "none" : String.join(", ", available()))
+                + ". Train one with `forler sac --task " + task + " ...` (docs/behaviour-policies.md)";
     }
 
     /** Resource path of a task's shipped medium-replay buffer (the medium policy's training replay buffer). */

@@ -72,13 +72,15 @@ class BehaviourPoliciesTest {
     }
 
     @Test
-    void missingPolicyNamesTaskAndKindAndListsWhatExists() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("bipedalwalker", "expert"));
-        assertTrue(e.getMessage().contains("task 'bipedalwalker'") && e.getMessage().contains("expert") && e.getMessage().contains("pendulum-expert"),
-                e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("pendulum", "best"));
+    void everyTaskShipsBothKindsAndAMissingOrUnknownOneIsNamed() {
+        for (String task : Tasks.names())
+            for (String kind : BehaviourPolicies.KINDS) assertTrue(BehaviourPolicies.exists(task, kind), task + "-" + kind + " is not shipped");
+        String m = BehaviourPolicies.missingMessage("newtask", "expert");
+        assertTrue(m.contains("task 'newtask'") && m.contains("expert") && m.contains("pendulum-expert") && m.contains("forler sac"), m);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("pendulum", "best"));
         assertTrue(e.getMessage().contains("best") && e.getMessage().contains("medium, expert"), e.getMessage());
-        assertTrue(BehaviourPolicies.available().containsAll(java.util.List.of("pendulum-medium", "pendulum-expert")));
+        e = assertThrows(IllegalArgumentException.class, () -> BehaviourPolicies.load("nosuchtask", "expert"));
+        assertTrue(e.getMessage().contains("nosuchtask"), e.getMessage());
     }
 
     @Test
