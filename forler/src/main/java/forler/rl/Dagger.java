@@ -105,9 +105,9 @@ public final class Dagger {
         return new Iteration(iteration++, beta, n, returns / cfg.episodesPerIteration(), loss);
     }
 
-    private double collect(double beta, long seed) {
+    private double collect(double beta, long episodeSeed) {
         expert.reset();
-        float[] obs = env.reset(seed);
+        float[] obs = env.reset(episodeSeed);
         double ret = 0;
         while (true) {
             obs = obs.clone();                                     // an env may reuse its observation array
