@@ -69,6 +69,11 @@ public final class DistillCommand implements Callable<Integer> {
             description = "Medium level (default: R_random + (R_expert − R_random)/3 from `forler tasks`).")
     Double mediumAt;
 
+    @Option(names = "--medium-iteration", paramLabel = "ITER",
+            description = "Save policy-medium and medium-replay after iteration ITER (0-based) instead of at the first "
+                    + "evaluation reaching the medium level: for picking the medium by a separate evaluation of the snapshots.")
+    Integer mediumIteration;
+
     static final String CSV_HEADER = "iteration,beta,aggregate,transitions,collect_return,loss,wall_s,return_mean,return_std,normalized";
 
     @Override
@@ -84,6 +89,9 @@ public final class DistillCommand implements Callable<Integer> {
                 gradSteps != null ? gradSteps : d.gradSteps(), d.batchSize(), d.lr(), d.betaDecay(), d.sigma());
         if (cfg.hidden() <= 0 || cfg.iterations() <= 0 || cfg.episodesPerIteration() <= 0 || cfg.gradSteps() <= 0 || evalEpisodes <= 0)
             throw new IllegalArgumentException("--hidden, --iterations, --episodes, --grad-steps and --eval-episodes must be positive; got " + cfg);
+        if (mediumIteration != null && (mediumIteration < 0 || mediumIteration >= cfg.iterations() || mediumAt != null))
+            throw new IllegalArgumentException("--medium-iteration must lie in [0, --iterations) and cannot be combined with "
+                    + "--save-medium-at; got " + mediumIteration);
         double medium = mediumAt != null ? mediumAt : info.randomReturn() + (info.expertReturn() - info.randomReturn()) / 3;
         Files.createDirectories(out.resolve("snapshots"));
         Path csv = out.resolve("evals.csv");
@@ -124,14 +132,15 @@ public final class DistillCommand implements Callable<Integer> {
                 m.put("wall_s", String.format(Locale.ROOT, "%.1f", wall));
                 m.put("date", Instant.now().toString());
                 save(dagger, env, fileCfg, m, "snapshot", out.resolve("snapshots/actor-" + it.index() + ".safetensors"));
-                if (!mediumSaved && e.mean() >= medium) {
+                boolean isMedium = mediumIteration != null ? it.index() == mediumIteration : e.mean() >= medium;
+                if (!mediumSaved && isMedium) {
                     save(dagger, env, fileCfg, m, "medium", out.resolve("policy-medium.safetensors"));
                     Map<String, String> attrs = new LinkedHashMap<>(m);
                     attrs.put("kind", "medium-replay");
                     D4rlIO.write(out.resolve("medium-replay.hdf5"), dagger.replay(), attrs);
                     mediumSaved = true;
-                    log.printf(Locale.ROOT, "  medium level %.2f reached: saved policy-medium and medium-replay (%d transitions)%n",
-                            medium, dagger.replaySize());
+                    log.printf(Locale.ROOT, "  %s: saved policy-medium and medium-replay (%d transitions)%n", mediumIteration != null
+                            ? "--medium-iteration " + mediumIteration : String.format(Locale.ROOT, "medium level %.2f reached", medium), dagger.replaySize());
                 }
                 if (e.mean() > best) {
                     best = e.mean();

@@ -54,8 +54,7 @@ public final class TasksCommand implements Callable<Integer> {
         }
         out.println();
         out.println("project's own = random return measured here (tasks --measure 100); expert return of the shipped SAC "
-                + "expert (pendulum, mountaincar), a typical published SAC return (lunarlander) or Gymnasium's 'solved' "
-                + "return (bipedalwalker): docs/envs.md.");
+                + "expert, or a published return where the shipped expert falls short of it (docs/envs.md).");
         out.println("normalised score = 100 * (R - R_random) / (R_expert - R_random)");
         if (measure > 0) {
             out.println();
