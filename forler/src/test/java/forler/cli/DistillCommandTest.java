@@ -50,6 +50,15 @@ class DistillCommandTest {
     }
 
     @Test
+    void mediumIterationPicksTheMediumAndItsReplay(@TempDir Path dir) throws Exception {
+        String log = run(dir, "--medium-iteration", "1");
+        assertTrue(log.contains("--medium-iteration 1: saved policy-medium"), log);
+        assertEquals("1", BehaviourPolicies.read(dir.resolve("policy-medium.safetensors")).meta().get("iteration"));
+        long transitions = Long.parseLong(Files.readAllLines(dir.resolve("evals.csv")).get(2).split(",")[3]);
+        assertEquals(transitions, D4rlIO.read(dir.resolve("medium-replay.hdf5")).size(), "both iterations' transitions");
+    }
+
+    @Test
     void sameSeedSameStudent(@TempDir Path dir) throws Exception {
         run(dir.resolve("a"));
         run(dir.resolve("b"));
