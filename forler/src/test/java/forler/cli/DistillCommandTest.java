@@ -69,6 +69,19 @@ class DistillCommandTest {
     }
 
     @Test
+    void refusesToOverwriteAnEarlierRun(@TempDir Path dir) throws Exception {
+        run(dir);
+        byte[] before = Files.readAllBytes(dir.resolve("evals.csv"));
+        StringWriter sw = new StringWriter();
+        CommandLine cl = new CommandLine(new DistillCommand());
+        cl.setErr(new PrintWriter(sw));
+        cl.setOut(new PrintWriter(sw));
+        assertNotEquals(0, cl.execute("--task", "bipedalwalker", "--out", dir.toString(), "--iterations", "1"));
+        assertTrue(sw.toString().contains("already holds a distill run"), sw.toString());
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("evals.csv")), "the earlier run's log is untouched");
+    }
+
+    @Test
     void refusesATaskWithoutAScriptedController(@TempDir Path dir) {
         StringWriter sw = new StringWriter();
         CommandLine cl = new CommandLine(new DistillCommand());
