@@ -310,6 +310,12 @@ public final class Dataset {
 
         public int size() { return n; }
 
+        /** Copies row {@code i}'s observation into {@code dst} at {@code offset} (sampling while collecting). */
+        public void copyObservation(int i, float[] dst, int offset) {
+            if (i < 0 || i >= n) throw new IndexOutOfBoundsException("Dataset.Builder: row " + i + " of " + n);
+            System.arraycopy(o, i * obsDim, dst, offset, obsDim);
+        }
+
         public Builder add(float[] obs, float[] act, float reward, float[] nextObs, boolean terminal, boolean timeout) {
             if (obs.length != obsDim || nextObs.length != obsDim || act.length != actDim)
                 throw new IllegalArgumentException("Dataset.Builder.add: expected obs " + obsDim + ", act " + actDim

@@ -65,12 +65,11 @@ public final class Dagger {
     private final int s, a;
     private int iteration;
     private int episode;
-    // the aggregate: visited states and the expert's labels
-    private float[] states = new float[0];     // [N, S]
+    // every executed transition in collection order (the "training replay buffer"); its observations are the
+    // aggregate's visited states, labels[i] the expert's action at row i
+    private final Dataset.Builder replay;
     private float[] labels = new float[0];     // [N, A]
     private int n;
-    // every executed transition in collection order (the "training replay buffer")
-    private final Dataset.Builder replay;
 
     public Dagger(Env env, Expert expert, Config cfg, long seed) {
         for (int i = 0; i < env.actDim(); i++)
@@ -112,7 +111,7 @@ public final class Dagger {
         while (true) {
             obs = obs.clone();                                     // an env may reuse its observation array
             float[] label = expert.act(obs);                       // [A], advances the expert's state machine
-            append(obs, label);
+            appendLabel(label);
             float[] act = rng.nextDouble() < beta ? label : studentAction(obs);
             Env.Step st = env.step(act);
             replay.add(obs, act, (float) st.reward(), st.obs(), st.terminated(), st.truncated());
@@ -128,13 +127,8 @@ public final class Dagger {
         }
     }
 
-    private void append(float[] obs, float[] label) {
-        if ((n + 1) * s > states.length) {
-            int cap = Math.max(1024, 2 * n);
-            states = Arrays.copyOf(states, cap * s);
-            labels = Arrays.copyOf(labels, cap * a);
-        }
-        System.arraycopy(obs, 0, states, n * s, s);
+    private void appendLabel(float[] label) {
+        if ((n + 1) * a > labels.length) labels = Arrays.copyOf(labels, Math.max(1024, 2 * n) * a);
         System.arraycopy(label, 0, labels, n * a, a);
         n++;
     }
@@ -145,7 +139,7 @@ public final class Dagger {
         float[] xs = new float[b * s], ys = new float[b * a];  // [B, S], [B, A]
         for (int i = 0; i < b; i++) {
             int j = rng.nextInt(n);
-            System.arraycopy(states, j * s, xs, i * s, s);
+            replay.copyObservation(j, xs, i * s);
             System.arraycopy(labels, j * a, ys, i * a, a);
         }
         opt.zeroGrad();
