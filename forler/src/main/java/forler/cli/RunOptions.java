@@ -43,6 +43,8 @@ public final class RunOptions {
     float alpha1;
     @Option(names = "--alpha2", defaultValue = "0.1", description = "α2, weight of ‖π − π₀‖² (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha2;
+    @Option(names = "--omega-s", defaultValue = "1", description = "ω_s, weight of FORLER's server conservative term (Eq. 6; 0 gives plain SAC-N). Default: ${DEFAULT-VALUE}.")
+    float omegaS;
     @Option(names = "--broadcast", defaultValue = "average", description = "Critics sent back: average (the K pairs averaged) or own. Default: ${DEFAULT-VALUE}.")
     String broadcast;
     @Mixin
@@ -67,6 +69,7 @@ public final class RunOptions {
     Federation.Options options(Path defaultOut) {
         if (devices < 1) throw new IllegalArgumentException("--devices must be >= 1, got " + devices);
         if (rounds < 1 || localSteps < 1) throw new IllegalArgumentException("--rounds and --local-steps must be >= 1");
+        if (!(omegaS >= 0) || Float.isInfinite(omegaS)) throw new IllegalArgumentException("--omega-s must be a finite number >= 0, got " + omegaS);
         if (size < 1 || serverSize < 1) throw new IllegalArgumentException("--size and --server-size must be >= 1");
         ForlerServer.Broadcast b = switch (broadcast) {
             case "average" -> ForlerServer.Broadcast.AVERAGE;
@@ -79,6 +82,6 @@ public final class RunOptions {
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Path dir = out != null ? out : defaultOut;
         return new Federation.Options(algo, task, devices, data, size, serverSize, server, rounds, localSteps, evalEpisodes, seed, dir,
-                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, b, false);
+                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, omegaS, b, false);
     }
 }

@@ -58,6 +58,7 @@ public final class Federation {
             ActorRectification.Config rect,
             float alpha1,
             float alpha2,
+            float omegaS,           // ω_s of FORLER's server (Eq. 6; SPEC §5 default 1)
             ForlerServer.Broadcast broadcast,
             boolean quiet) {
 
@@ -106,7 +107,7 @@ public final class Federation {
         RunLog runLog = new RunLog(o.out(), "rounds").info("algo", o.algo()).info("task", o.task()).info("seed", o.seed())
                 .info("devices", o.devices()).info("kinds", String.join(",", o.kinds()))
                 .info("server_kinds", String.join(",", o.serverData())).info("local_steps", o.localSteps())
-                .info("broadcast", o.broadcast()).info("score_reference", info.projectOwn() ? "project's own random/expert returns"
+                .info("broadcast", o.broadcast()).info("omega_s", o.omegaS()).info("score_reference", info.projectOwn() ? "project's own random/expert returns"
                         : "D4RL reference returns");
         int start = 0;
         if (o.resume() && Files.exists(ckpt)) {
@@ -181,8 +182,7 @@ public final class Federation {
                 ForlerDevice.Config d = ForlerDevice.Config.defaults();
                 d = new ForlerDevice.Config(o.hidden(), depth, d.gamma(), d.tau(), d.actorLr(), d.criticLr(), d.cqlWeight(),
                         d.cqlSamples(), d.cqlNoise(), o.alpha1(), o.alpha2(), o.batch());
-                Forler.Config c = Forler.Config.defaults(o.localSteps());
-                return new Forler(dev, server, new Forler.Config(o.localSteps(), o.localSteps(), c.omegaS(), o.broadcast(), d, o.rect()), o.seed());
+                return new Forler(dev, server, new Forler.Config(o.localSteps(), o.localSteps(), o.omegaS(), o.broadcast(), d, o.rect()), o.seed());
             }
             case "fedcql":
                 return new FedCql("fedcql", dev, cqlConfig(), o.localSteps(), o.batch(), o.seed());

@@ -17,8 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FederationTest {
     static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta) {
+        return tiny(algo, rounds, out, resume, delta, 1f);
+    }
+
+    static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS) {
         return new Federation.Options(algo, "pendulum", 2, List.of("random"), 400, 100, List.of(), rounds, 6, 1, 3, out, resume, 16, 1, 32,
-                ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta), 0.5f, 0.1f, ForlerServer.Broadcast.AVERAGE, true);
+                ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta), 0.5f, 0.1f, omegaS, ForlerServer.Broadcast.AVERAGE, true);
     }
 
     static Federation.Result run(Federation.Options o) throws Exception {
@@ -48,6 +52,16 @@ class FederationTest {
         // Γ = 6 local steps, δ = 3, N = 5, I = 2: two search steps per round → I·N/δ + 2 = 10/3 + 2 per state per step.
         Map<String, Double> last = run(tiny("forler", 1, dir, false, 3)).last();
         assertEquals(10.0 / 3 + 2, last.get("device_q_evals_per_state"), 1e-9);
+    }
+
+    @Test
+    void omegaSReachesTheServersConservativeTerm(@TempDir Path dir) throws Exception {
+        // ω_s = 0 is plain SAC-N: the server logs no conservative term; ω_s = 1 logs one; the run's info records ω_s.
+        double off = run(tiny("forler", 1, dir.resolve("w0"), false, 1, 0f)).last().get("server_conservative");
+        double on = run(tiny("forler", 1, dir.resolve("w1"), false, 1, 1f)).last().get("server_conservative");
+        assertEquals(0.0, off, "ω_s = 0 must switch the conservative term off");
+        assertNotEquals(0.0, on, "ω_s = 1 must log a conservative term");
+        assertTrue(Files.readString(dir.resolve("w0").resolve("rounds.json")).contains("\"omega_s\": \"0.0\""));
     }
 
     @Test
