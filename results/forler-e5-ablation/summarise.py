@@ -1,0 +1,39 @@
+"""Summarises the FORLER E5 ablation: per variant (3 seeds), the global score averaged over the last 10 rounds, the
+best round, and the swing: the mean |change| of the global score from one round to the next over rounds 10-29.
+Variants named ep50-* were evaluated on 50 episodes per round, the others on 5 (as E5). The E5-long runs of the same setting (FORLER as shipped and the three federated baselines) are read beside them.
+
+Usage: python3 results/forler-e5-ablation/summarise.py   (prints a Markdown table, writes summary.csv)"""
+import csv, glob, os, statistics
+
+here = os.path.dirname(os.path.abspath(__file__))
+sources = [(os.path.join(here, "..", "experiments-e5-long", "e5", "runs"), "e5-long: "),
+           (os.path.join(here, "runs"), "")]
+variants = {}
+for root, prefix in sources:
+    for f in sorted(glob.glob(os.path.join(root, "*-s[0-9]", "rounds.csv"))):
+        name = os.path.basename(os.path.dirname(f)).rsplit("-s", 1)[0]
+        if prefix and "+2random" in name:
+            continue
+        g = [float(r["global_score"]) for r in csv.DictReader(open(f))]
+        swing = statistics.mean(abs(b - a) for a, b in zip(g[10:], g[11:]))
+        variants.setdefault(prefix + name, []).append((statistics.mean(g[-10:]), max(g), swing, len(g)))
+
+
+def ms(xs):
+    return f"{statistics.mean(xs):.1f} ± {statistics.stdev(xs) if len(xs) > 1 else 0.0:.1f}"
+
+
+rows = []
+print("| variant | eval episodes | seeds | global, mean of last 10 rounds | best round | swing (mean abs change per round, rounds 10-29) |")
+print("|---|---:|---:|---:|---:|---:|")
+for v, runs in variants.items():
+    last, best, swing, n = zip(*runs)
+    episodes = 50 if v.startswith("ep50-") else 5
+    print(f"| {v} | {episodes} | {len(runs)} | {ms(last)} | {ms(best)} | {ms(swing)} |")
+    rows.append([v, episodes, len(runs), min(n), statistics.mean(last), statistics.mean(best), statistics.mean(swing)])
+tmp = os.path.join(here, "summary.csv.tmp")
+with open(tmp, "w", newline="") as fh:
+    w = csv.writer(fh)
+    w.writerow(["variant", "eval_episodes", "seeds", "rounds", "global_last10_mean", "best_round_mean", "swing_mean"])
+    w.writerows(rows)
+os.replace(tmp, os.path.join(here, "summary.csv"))
