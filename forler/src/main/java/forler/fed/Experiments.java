@@ -192,7 +192,7 @@ public final class Experiments {
     private Federation.Options with(Federation.Options o, Path runDir, int seed) {
         return new Federation.Options(o.algo(), o.task(), o.devices(), o.kinds(), o.perDevice(), o.serverSize(), o.serverKinds(), o.rounds(),
                 o.localSteps(), o.evalEpisodes(), seed, runDir, true, o.hidden(), o.depth(), o.batch(), o.rect(), o.alpha1(),
-                o.alpha2(), o.omegaS(), o.broadcast(), true);
+                o.alpha2(), o.omegaS(), o.serverSteps(), o.broadcast(), true);
     }
 
     private static Federation.Options copy(Federation.Options o, String field, double v, String s, List<String> kinds) {
@@ -210,7 +210,7 @@ public final class Experiments {
         ActorRectification.Config rect = field.equals("delta") ? o.rect().withPeriod((int) v) : o.rect();
         float a1 = field.equals("alpha1") ? (float) v : o.alpha1(), a2 = field.equals("alpha2") ? (float) v : o.alpha2();
         return new Federation.Options(algo, task, devices, data, size, o.serverSize(), server, o.rounds(), o.localSteps(), o.evalEpisodes(),
-                o.seed(), o.out(), o.resume(), o.hidden(), depth, o.batch(), rect, a1, a2, o.omegaS(), o.broadcast(), o.quiet());
+                o.seed(), o.out(), o.resume(), o.hidden(), depth, o.batch(), rect, a1, a2, o.omegaS(), o.serverSteps(), o.broadcast(), o.quiet());
     }
 
     // ------------------------------------------------------------------ helpers

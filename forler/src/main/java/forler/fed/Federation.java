@@ -59,8 +59,12 @@ public final class Federation {
             float alpha1,
             float alpha2,
             float omegaS,           // ω_s of FORLER's server (Eq. 6; SPEC §5 default 1)
+            int serverSteps,        // G, FORLER's server steps per round; 0 = Γ (SPEC §5 default)
             ForlerServer.Broadcast broadcast,
             boolean quiet) {
+
+        /** G: {@code serverSteps}, or Γ when it is 0. */
+        public int serverStepsOrLocal() { return serverSteps > 0 ? serverSteps : localSteps; }
 
         /** The kinds of D_o: {@code serverKinds}, or the distinct kinds of the devices when none are given. */
         public List<String> serverData() {
@@ -107,7 +111,8 @@ public final class Federation {
         RunLog runLog = new RunLog(o.out(), "rounds").info("algo", o.algo()).info("task", o.task()).info("seed", o.seed())
                 .info("devices", o.devices()).info("kinds", String.join(",", o.kinds()))
                 .info("server_kinds", String.join(",", o.serverData())).info("local_steps", o.localSteps())
-                .info("broadcast", o.broadcast()).info("omega_s", o.omegaS()).info("score_reference", info.projectOwn() ? "project's own random/expert returns"
+                .info("broadcast", o.broadcast()).info("omega_s", o.omegaS()).info("server_steps", o.serverStepsOrLocal())
+                .info("score_reference", info.projectOwn() ? "project's own random/expert returns"
                         : "D4RL reference returns");
         int start = 0;
         if (o.resume() && Files.exists(ckpt)) {
@@ -182,7 +187,7 @@ public final class Federation {
                 ForlerDevice.Config d = ForlerDevice.Config.defaults();
                 d = new ForlerDevice.Config(o.hidden(), depth, d.gamma(), d.tau(), d.actorLr(), d.criticLr(), d.cqlWeight(),
                         d.cqlSamples(), d.cqlNoise(), o.alpha1(), o.alpha2(), o.batch());
-                return new Forler(dev, server, new Forler.Config(o.localSteps(), o.localSteps(), o.omegaS(), o.broadcast(), d, o.rect()), o.seed());
+                return new Forler(dev, server, new Forler.Config(o.localSteps(), o.serverStepsOrLocal(), o.omegaS(), o.broadcast(), d, o.rect()), o.seed());
             }
             case "fedcql":
                 return new FedCql("fedcql", dev, cqlConfig(), o.localSteps(), o.batch(), o.seed());

@@ -21,8 +21,13 @@ class FederationTest {
     }
 
     static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS) {
+        return tiny(algo, rounds, out, resume, delta, omegaS, 0);
+    }
+
+    static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS, int serverSteps) {
         return new Federation.Options(algo, "pendulum", 2, List.of("random"), 400, 100, List.of(), rounds, 6, 1, 3, out, resume, 16, 1, 32,
-                ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta), 0.5f, 0.1f, omegaS, ForlerServer.Broadcast.AVERAGE, true);
+                ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta), 0.5f, 0.1f, omegaS, serverSteps,
+                ForlerServer.Broadcast.AVERAGE, true);
     }
 
     static Federation.Result run(Federation.Options o) throws Exception {
@@ -62,6 +67,19 @@ class FederationTest {
         assertEquals(0.0, off, "ω_s = 0 must switch the conservative term off");
         assertNotEquals(0.0, on, "ω_s = 1 must log a conservative term");
         assertTrue(Files.readString(dir.resolve("w0").resolve("rounds.json")).contains("\"omega_s\": \"0.0\""));
+    }
+
+    @Test
+    void serverStepsDefaultToTheLocalStepsAndCanBeSet(@TempDir Path dir) throws Exception {
+        // Γ = 6: G = 0 means 6 server steps, the same run as G = 6 bit for bit; G = 2 trains π_o less.
+        Map<String, Double> byDefault = run(tiny("forler", 1, dir.resolve("g0"), false, 1, 1f, 0)).last();
+        Map<String, Double> six = run(tiny("forler", 1, dir.resolve("g6"), false, 1, 1f, 6)).last();
+        Map<String, Double> two = run(tiny("forler", 1, dir.resolve("g2"), false, 1, 1f, 2)).last();
+        assertEquals(six.get("global_return"), byDefault.get("global_return"));
+        assertEquals(six.get("server_actor_loss"), byDefault.get("server_actor_loss"));
+        assertNotEquals(six.get("server_actor_loss"), two.get("server_actor_loss"));
+        assertTrue(Files.readString(dir.resolve("g0").resolve("rounds.json")).contains("\"server_steps\": \"6\""));
+        assertTrue(Files.readString(dir.resolve("g2").resolve("rounds.json")).contains("\"server_steps\": \"2\""));
     }
 
     @Test

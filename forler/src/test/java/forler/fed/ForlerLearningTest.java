@@ -41,7 +41,7 @@ class ForlerLearningTest {
     void aShortRunOnPendulumImprovesTheGlobalPolicyClearly(@TempDir Path dir) throws Exception {
         Federation.Options o = new Federation.Options("forler", "pendulum", 3, List.of("medium", "medium-replay", "expert"), 5000,
                 1000, List.of(), 10, 100, 5, 0, dir.resolve("run"), false, 64, 2, 128,
-                ActorRectification.Config.defaults().withPeriod(5), 0.5f, 0.1f, 1f, ForlerServer.Broadcast.AVERAGE, true);
+                ActorRectification.Config.defaults().withPeriod(5), 0.5f, 0.1f, 1f, 0, ForlerServer.Broadcast.AVERAGE, true);
         DatasetBuilder data = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 new DatasetCache(dir.resolve("datasets")), false);
         List<Map<String, Double>> rows = new Federation(o, data::build, new PrintStream(java.io.OutputStream.nullOutputStream())).run().rows();
