@@ -1,6 +1,7 @@
 """Summarises the FORLER E5 ablation: per variant (3 seeds), the global score averaged over the last 10 rounds, the
 best round, and the swing: the mean |change| of the global score from one round to the next over rounds 10-29.
-Variants named ep50-* were evaluated on 50 episodes per round, the others on 5 (as E5). The E5-long runs of the same setting (FORLER as shipped and the three federated baselines) are read beside them.
+Variants named ep50-* were evaluated on 50 episodes per round, the others on 5 (as E5). The E5-long runs of the
+same setting (FORLER as shipped and the three federated baselines) are read beside them.
 
 Usage: python3 results/forler-e5-ablation/summarise.py   (prints a Markdown table, writes summary.csv)"""
 import csv, glob, os, statistics

@@ -28,12 +28,7 @@ public final class Forler implements Federated {
             float omegaS,                      // ω_s = 1 (SPEC §5; 0 gives plain SAC-N on the server)
             ForlerServer.Broadcast broadcast,  // AVERAGE (SPEC §5 default) or OWN
             ForlerDevice.Config device,
-            ActorRectification.Config rect) {
-        public static Config defaults(int localSteps) {
-            return new Config(localSteps, localSteps, 1f, ForlerServer.Broadcast.AVERAGE, ForlerDevice.Config.defaults(),
-                    ActorRectification.Config.defaults());
-        }
-    }
+            ActorRectification.Config rect) {}
 
     public final Config cfg;
     public final List<ForlerDevice> devices = new ArrayList<>();
