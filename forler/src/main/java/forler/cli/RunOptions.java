@@ -43,12 +43,8 @@ public final class RunOptions {
     float alpha1;
     @Option(names = "--alpha2", defaultValue = "0.1", description = "α2, weight of ‖π − π₀‖² (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha2;
-    @Option(names = "--omega-s", defaultValue = "1", description = "ω_s, weight of FORLER's server conservative term (Eq. 6; 0 gives plain SAC-N). Default: ${DEFAULT-VALUE}.")
-    float omegaS;
-    @Option(names = "--server-steps", defaultValue = "0", description = "G, FORLER's server steps per round on D_o (Eqs. 6-7); 0 means G = Γ (--local-steps). Default: ${DEFAULT-VALUE}.")
-    int serverSteps;
-    @Option(names = "--broadcast", defaultValue = "average", description = "Critics sent back: average (the K pairs averaged) or own. Default: ${DEFAULT-VALUE}.")
-    String broadcast;
+    @Mixin
+    ServerOptions server;
     @Mixin
     NetOptions net;
     @Option(names = "--eval-episodes", defaultValue = "5", description = "Evaluation episodes per policy per round. Default: ${DEFAULT-VALUE}.")
@@ -71,20 +67,14 @@ public final class RunOptions {
     Federation.Options options(Path defaultOut) {
         if (devices < 1) throw new IllegalArgumentException("--devices must be >= 1, got " + devices);
         if (rounds < 1 || localSteps < 1) throw new IllegalArgumentException("--rounds and --local-steps must be >= 1");
-        if (!(omegaS >= 0) || Float.isInfinite(omegaS)) throw new IllegalArgumentException("--omega-s must be a finite number >= 0, got " + omegaS);
-        if (serverSteps < 0) throw new IllegalArgumentException("--server-steps must be >= 0 (0 means G = Γ), got " + serverSteps);
         if (size < 1 || serverSize < 1) throw new IllegalArgumentException("--size and --server-size must be >= 1");
-        ForlerServer.Broadcast b = switch (broadcast) {
-            case "average" -> ForlerServer.Broadcast.AVERAGE;
-            case "own" -> ForlerServer.Broadcast.OWN;
-            default -> throw new IllegalArgumentException("--broadcast must be average or own, got '" + broadcast + "'");
-        };
+        ForlerServer.Broadcast b = server.broadcast();
         for (String k : data) DatasetBuilder.Kind.parse(k);
-        List<String> server = serverData.stream().filter(k -> !k.isBlank()).toList();
-        for (String k : server) DatasetBuilder.Kind.parse(k);
+        List<String> serverKinds = serverData.stream().filter(k -> !k.isBlank()).toList();
+        for (String k : serverKinds) DatasetBuilder.Kind.parse(k);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Path dir = out != null ? out : defaultOut;
-        return new Federation.Options(algo, task, devices, data, size, serverSize, server, rounds, localSteps, evalEpisodes, seed, dir,
-                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, omegaS, serverSteps, b, false);
+        return new Federation.Options(algo, task, devices, data, size, serverSize, serverKinds, rounds, localSteps, evalEpisodes, seed, dir,
+                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, server.omegaS(), server.serverSteps(), b, false);
     }
 }

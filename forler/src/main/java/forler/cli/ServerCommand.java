@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code forler server}: FORLER's server process; devices connect with {@code forler device} (docs/grpc.md). */
@@ -39,7 +40,7 @@ public final class ServerCommand implements Callable<Integer> {
     String task;
     @Option(names = "--rounds", defaultValue = "10", description = "Rounds R. Default: ${DEFAULT-VALUE}.")
     int rounds;
-    @Option(names = "--local-steps", defaultValue = "100", description = "Local steps per round Γ (the server runs G = Γ). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--local-steps", defaultValue = "100", description = "Local steps per round Γ (the server runs G = Γ unless --server-steps). Default: ${DEFAULT-VALUE}.")
     int localSteps;
     @Option(names = "--server-data", description = "The server's D_o as a D4RL-style HDF5 file (else built: --data, --server-size).")
     Path serverData;
@@ -58,8 +59,8 @@ public final class ServerCommand implements Callable<Integer> {
     float alpha1;
     @Option(names = "--alpha2", defaultValue = "0.1", description = "α2 (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha2;
-    @Option(names = "--broadcast", defaultValue = "average", description = "Critics sent back: average or own. Default: ${DEFAULT-VALUE}.")
-    String broadcast;
+    @Mixin
+    ServerOptions server;
     @Option(names = "--hidden", defaultValue = "256", description = "Hidden width. Default: ${DEFAULT-VALUE}.")
     int hidden;
     @Option(names = "--depth", description = "Hidden layers (default: 2, 3 for MuJoCo tasks).")
@@ -101,16 +102,13 @@ public final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --tls-cert and --tls-key (make them with `forler certs --out DIR`), or --plaintext on loopback");
         }
         if (!noAuth && tokens == null) throw new IllegalArgumentException("give --tokens FILE (`forler certs` writes tokens.txt), or --no-auth on loopback");
-        ForlerServer.Broadcast b = switch (broadcast) {
-            case "average" -> ForlerServer.Broadcast.AVERAGE;
-            case "own" -> ForlerServer.Broadcast.OWN;
-            default -> throw new IllegalArgumentException("--broadcast must be average or own, got '" + broadcast + "'");
-        };
+        ForlerServer.Broadcast b = server.broadcast();
+        int serverSteps = server.serverSteps() > 0 ? server.serverSteps() : localSteps; // G
         int d = depth != null ? depth : (List.of("hopper", "walker2d", "halfcheetah", "ant").contains(task) ? 3 : 2);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc);
         Path dir = out != null ? out : Path.of("runs", "forler-grpc-" + task + "-s" + seed);
-        FedServer.Options o = new FedServer.Options(s, localSteps, 1f, b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
+        FedServer.Options o = new FedServer.Options(s, serverSteps, server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
                 maxNorm, evalEpisodes, dir, resume);
         FedServer fed = new FedServer(transitions(task, serverDataset()), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);
