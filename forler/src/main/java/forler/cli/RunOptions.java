@@ -75,6 +75,6 @@ public final class RunOptions {
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Path dir = out != null ? out : defaultOut;
         return new Federation.Options(algo, task, devices, data, size, serverSize, serverKinds, rounds, localSteps, evalEpisodes, seed, dir,
-                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, server.omegaS(), server.serverSteps(), b, false);
+                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, server.omegaS(), server.serverSteps(localSteps), b, false);
     }
 }

@@ -103,12 +103,11 @@ public final class ServerCommand implements Callable<Integer> {
         }
         if (!noAuth && tokens == null) throw new IllegalArgumentException("give --tokens FILE (`forler certs` writes tokens.txt), or --no-auth on loopback");
         ForlerServer.Broadcast b = server.broadcast();
-        int serverSteps = server.serverSteps() > 0 ? server.serverSteps() : localSteps; // G
         int d = depth != null ? depth : (List.of("hopper", "walker2d", "halfcheetah", "ant").contains(task) ? 3 : 2);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc);
         Path dir = out != null ? out : Path.of("runs", "forler-grpc-" + task + "-s" + seed);
-        FedServer.Options o = new FedServer.Options(s, serverSteps, server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
+        FedServer.Options o = new FedServer.Options(s, server.serverSteps(localSteps), server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
                 maxNorm, evalEpisodes, dir, resume);
         FedServer fed = new FedServer(transitions(task, serverDataset()), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);

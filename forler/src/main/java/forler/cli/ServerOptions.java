@@ -18,10 +18,10 @@ public final class ServerOptions {
         return omegaS;
     }
 
-    /** The --server-steps value, checked (0 means G = Γ). */
-    int serverSteps() {
+    /** G, checked: --server-steps, or Γ = {@code localSteps} when it is 0. */
+    int serverSteps(int localSteps) {
         if (serverSteps < 0) throw new IllegalArgumentException("--server-steps must be >= 0 (0 means G = Γ), got " + serverSteps);
-        return serverSteps;
+        return serverSteps > 0 ? serverSteps : localSteps;
     }
 
     ForlerServer.Broadcast broadcast() {
