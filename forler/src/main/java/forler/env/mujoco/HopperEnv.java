@@ -1,7 +1,5 @@
 package forler.env.mujoco;
 
-import forler.engine.Rng;
-
 /**
  * Hopper as Gym's Hopper-v2/v3 (hopper.py / hopper_v3.py with default arguments), the env behind D4RL's
  * {@code hopper-*-v2} files: model {@code hopper.xml}, frame skip 4 (dt 0.008).
@@ -10,7 +8,7 @@ import forler.engine.Rng;
  * Terminates when unhealthy: every element of (qpos ++ qvel)[2:] in (−100, 100), height qpos[1] > 0.7,
  * angle qpos[2] in (−0.2, 0.2). Reset: qpos0 and zero velocity plus U(±5e-3) on each.
  */
-public final class HopperEnv extends MuJoCoEnv {
+public final class HopperEnv extends PlanarWalkerEnv {
     /** Gym hopper_v3 defaults (equal to the constants of hopper.py, v2). */
     public record Config(
             double forwardRewardWeight, // 1.0
@@ -28,23 +26,9 @@ public final class HopperEnv extends MuJoCoEnv {
     public HopperEnv() { this(Config.DEFAULT); }
 
     public HopperEnv(Config cfg) {
-        super("hopper", "hopper.xml", 4, 11);
+        super("hopper", "hopper.xml", 11, cfg.forwardRewardWeight(), cfg.healthyReward(), cfg.ctrlCostWeight(),
+                cfg.resetNoise());
         this.cfg = cfg;
-    }
-
-    @Override
-    protected void addResetNoise(Rng rng, double[] qpos, double[] qvel) {
-        addUniform(rng, qpos, cfg.resetNoise());
-        addUniform(rng, qvel, cfg.resetNoise());
-    }
-
-    @Override
-    protected void observe(float[] out) { putPositionsVelocities(out, 1, 10.0); }
-
-    @Override
-    protected double reward(double xBefore, double xAfter) {
-        return cfg.forwardRewardWeight() * (xAfter - xBefore) / dt + cfg.healthyReward()
-                - cfg.ctrlCostWeight() * ctrlSquaredSum();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package forler.env.mujoco;
 
-import forler.engine.Rng;
-
 /**
  * Walker2d as Gym's Walker2d-v2/v3 (default arguments), the env behind D4RL's {@code walker2d-*-v2} files:
  * model {@code walker2d.xml}, frame skip 4 (dt 0.008).
@@ -9,7 +7,7 @@ import forler.engine.Rng;
  * Reward = Δx/dt + 1 − 1e-3·Σa². Terminates when unhealthy: height qpos[1] in (0.8, 2.0) and angle qpos[2]
  * in (−1, 1) (no state bound, unlike the hopper). Reset: qpos0 and zero velocity plus U(±5e-3) on each.
  */
-public final class Walker2dEnv extends MuJoCoEnv {
+public final class Walker2dEnv extends PlanarWalkerEnv {
     /** Gym walker2d_v3 defaults (equal to the constants of walker2d.py, v2). */
     public record Config(
             double forwardRewardWeight, // 1.0
@@ -27,23 +25,9 @@ public final class Walker2dEnv extends MuJoCoEnv {
     public Walker2dEnv() { this(Config.DEFAULT); }
 
     public Walker2dEnv(Config cfg) {
-        super("walker2d", "walker2d.xml", 4, 17);
+        super("walker2d", "walker2d.xml", 17, cfg.forwardRewardWeight(), cfg.healthyReward(), cfg.ctrlCostWeight(),
+                cfg.resetNoise());
         this.cfg = cfg;
-    }
-
-    @Override
-    protected void addResetNoise(Rng rng, double[] qpos, double[] qvel) {
-        addUniform(rng, qpos, cfg.resetNoise());
-        addUniform(rng, qvel, cfg.resetNoise());
-    }
-
-    @Override
-    protected void observe(float[] out) { putPositionsVelocities(out, 1, 10.0); }
-
-    @Override
-    protected double reward(double xBefore, double xAfter) {
-        return cfg.forwardRewardWeight() * (xAfter - xBefore) / dt + cfg.healthyReward()
-                - cfg.ctrlCostWeight() * ctrlSquaredSum();
     }
 
     @Override
