@@ -112,6 +112,10 @@ public final class Federation {
                 .info("devices", o.devices()).info("kinds", String.join(",", o.kinds()))
                 .info("server_kinds", String.join(",", o.serverData())).info("local_steps", o.localSteps())
                 .info("broadcast", o.broadcast()).info("omega_s", o.omegaS()).info("server_steps", o.serverStepsOrLocal())
+                .info("rounds", o.rounds()).info("size", o.perDevice()).info("server_size", o.serverSize())
+                .info("delta", o.rect().period()).info("samples", o.rect().samples()).info("iterations", o.rect().iterations())
+                .info("alpha1", o.alpha1()).info("alpha2", o.alpha2()).info("hidden", o.hidden()).info("depth", o.depth())
+                .info("batch", o.batch()).info("eval_episodes", o.evalEpisodes())
                 .info("score_reference", info.projectOwn() ? "project's own random/expert returns"
                         : "D4RL reference returns");
         int start = 0;

@@ -83,6 +83,17 @@ class FederationTest {
     }
 
     @Test
+    void theRunsInfoRecordsEverySettingThatChangesItsNumbers(@TempDir Path dir) throws Exception {
+        run(tiny("forler", 1, dir, false, 3));
+        String json = Files.readString(dir.resolve("rounds.json"));
+        for (String kv : List.of("\"size\": \"400\"", "\"server_size\": \"100\"", "\"rounds\": \"1\"", "\"delta\": \"3\"",
+                "\"samples\": \"5\"", "\"iterations\": \"2\"", "\"alpha1\": \"0.5\"", "\"alpha2\": \"0.1\"",
+                "\"hidden\": \"16\"", "\"depth\": \"1\"", "\"batch\": \"32\"", "\"eval_episodes\": \"1\"")) {
+            assertTrue(json.contains(kv), kv + " missing from rounds.json's info: " + json);
+        }
+    }
+
+    @Test
     void unknownAlgorithmIsAClearError(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(tiny("fedprox", 1, dir, false, 1)));
         assertTrue(e.getMessage().contains("fedprox") && e.getMessage().contains("forler"), e.getMessage());
