@@ -19,7 +19,9 @@ import java.util.function.Function;
 /**
  * The paper's experiments (SPEC §7, E1–E7) at this machine's scale. Each is a grid of {@link Federation} runs
  * (variant × seed); a run's score is the mean global (and local) normalised score of its last 3 rounds, and a
- * variant's is the mean ± std over seeds. Writes {@code summary.csv/json}, one PNG and every run's
+ * variant's is the mean ± std over seeds. Besides the mean over all devices' local policies, the summary gives the
+ * mean over the devices whose data is not {@code random} ({@code local_good_*}): the device side of E5, where the
+ * paper (Fig. 4a) asks whether random peers degrade the good devices' own policies. Writes {@code summary.csv/json}, one PNG and every run's
  * {@code rounds.csv} under the output folder; runs already complete there are not run again, so a killed
  * experiment continues where it stopped.
  */
@@ -69,12 +71,13 @@ public final class Experiments {
         StringBuilder labels = new StringBuilder("variant,series,x\n");
         int v = 0;
         for (Variant var : grid) {
-            double[] g = new double[seeds], l = new double[seeds], qe = new double[seeds], wall = new double[seeds];
+            double[] g = new double[seeds], l = new double[seeds], lg = new double[seeds], qe = new double[seeds], wall = new double[seeds];
             for (int s = 0; s < seeds; s++) {
                 Path runDir = dir.resolve("runs").resolve(var.label() + "-s" + s);
                 List<Map<String, Double>> rows = runOnce(with(var.options(), runDir, s), runDir);
                 g[s] = tailMean(rows, "global_score");
                 l[s] = tailMean(rows, "local_score_mean");
+                lg[s] = tailMean(goodLocal(rows, var.options()), "local_good");
                 qe[s] = tailMean(rows, "device_q_evals_per_state");
                 wall[s] = rows.get(rows.size() - 1).get("wall_s") / rows.size();
             }
@@ -85,14 +88,18 @@ public final class Experiments {
             row.put("global_std", std(g));
             row.put("local_mean", mean(l));
             row.put("local_std", std(l));
+            row.put("local_good_mean", mean(lg));
+            row.put("local_good_std", std(lg));
             if (!Double.isNaN(mean(qe))) row.put("q_evals_per_state_step", mean(qe));
             row.put("wall_s_per_round", mean(wall));
             summary.add(row);
             labels.append(v).append(',').append(var.series()).append(',').append(var.label()).append('\n');
             series.computeIfAbsent(var.series(), k -> new ArrayList<>()).add(new double[] {var.x(), mean(g), std(g)});
-            log.printf("%s %-28s global %.1f ± %.1f, local %.1f ± %.1f%n", id, var.label(), mean(g), std(g), mean(l), std(l));
+            log.printf("%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f%n", id, var.label(),
+                    mean(g), std(g), mean(l), std(l), mean(lg), std(lg));
             v++;
         }
+        if (id.equals("e5")) logKept(summary.rows(), grid);
         AtomicFiles.writeString(dir.resolve("variants.csv"), labels.toString());
         List<Plots.Series> ps = new ArrayList<>();
         series.forEach((name, pts) -> ps.add(new Plots.Series(name, pts.stream().mapToDouble(p -> p[0]).toArray(),
@@ -214,6 +221,43 @@ public final class Experiments {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Each round's mean local score over the devices whose data kind is not {@code random} (kinds cycle over the
+     * devices, as in {@link Federation}), as rows with the one key {@code local_good}; NaN when every device is random.
+     */
+    static List<Map<String, Double>> goodLocal(List<Map<String, Double>> rows, Federation.Options o) {
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (Map<String, Double> r : rows) {
+            double s = 0;
+            int c = 0;
+            for (int k = 0; k < o.devices(); k++) {
+                Double x = r.get("local_score_" + k);
+                if (x != null && !o.kinds().get(k % o.kinds().size()).equals("random")) {
+                    s += x;
+                    c++;
+                }
+            }
+            out.add(Map.of("local_good", c == 0 ? Double.NaN : s / c));
+        }
+        return out;
+    }
+
+    /** E5's bar: the share of each method's 4-good score that it keeps with the 2 random devices, server and device side. */
+    private void logKept(List<Map<String, Double>> rows, List<Variant> grid) {
+        for (int i = 0; i + 1 < grid.size(); i += 2) {
+            Map<String, Double> clean = rows.get(i), polluted = rows.get(i + 1);
+            log.printf("e5 %-8s with 2 random devices keeps %s of its global score and %s of its good devices' local score (bar: 90%%)%n",
+                    grid.get(i).series(), kept(clean.get("global_mean"), polluted.get("global_mean")),
+                    kept(clean.get("local_good_mean"), polluted.get("local_good_mean")));
+        }
+    }
+
+    /** {@code polluted / clean} as a percentage; a ratio to a score ≤ 0 means nothing, and says so. */
+    static String kept(double clean, double polluted) {
+        return clean > 0 ? String.format(java.util.Locale.ROOT, "%.0f%%", 100 * polluted / clean)
+                : String.format(java.util.Locale.ROOT, "n/a (%.1f without them)", clean);
+    }
 
     private static double tailMean(List<Map<String, Double>> rows, String key) {
         int n = Math.min(3, rows.size());

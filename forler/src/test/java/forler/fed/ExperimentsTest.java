@@ -1,0 +1,86 @@
+package forler.fed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The experiment summaries, on hand-written runs: an experiment whose runs are already complete reads their
+ * {@code rounds.csv} and trains nothing, so the scores it reports can be checked against hand-computed ones.
+ */
+class ExperimentsTest {
+    static final int ROUNDS = 4;
+
+    /** A finished run: every round the same global score; devices 0–3 score {@code good}, devices 4–5 {@code bad}. */
+    static void writeRun(Path runs, String label, int seed, int devices, double global, double good, double bad) throws Exception {
+        StringBuilder b = new StringBuilder("round,global_score");
+        for (int k = 0; k < devices; k++) b.append(",local_score_").append(k);
+        b.append(",local_score_mean,wall_s\n");
+        double mean = (4 * good + (devices - 4) * bad) / devices;
+        for (int r = 0; r < ROUNDS; r++) {
+            b.append(r).append(',').append(global);
+            for (int k = 0; k < devices; k++) b.append(',').append(k < 4 ? good : bad);
+            b.append(',').append(mean).append(',').append(r + 1).append('\n');
+        }
+        Path dir = runs.resolve(label + "-s" + seed);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("rounds.csv"), b.toString());
+    }
+
+    @Test
+    void e5ReportsTheGoodDevicesLocalScoreAndTheShareKept(@TempDir Path out) throws Exception {
+        Path runs = out.resolve("e5").resolve("runs");
+        for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora"))
+            for (int s = 0; s < 2; s++) {
+                writeRun(runs, algo + "-4good", s, 4, 10, 20 + 10 * s, 0);
+                writeRun(runs, algo + "-4good+2random", s, 6, 5, 20 + 10 * s, -40); // random peers score −40 locally
+            }
+        Federation.Options base = FederationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Experiments e = new Experiments(base, List.of("pendulum"), 2, out, r -> {
+            throw new AssertionError("nothing should train: every run is complete");
+        }, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        List<Map<String, Double>> rows = e.run("e5");
+
+        assertEquals(8, rows.size());
+        Map<String, Double> clean = rows.get(0), polluted = rows.get(1);
+        assertEquals(10, clean.get("global_mean"), 1e-9);
+        assertEquals(25, clean.get("local_good_mean"), 1e-9);
+        assertEquals(Math.sqrt(50), clean.get("local_good_std"), 1e-9); // seeds 20 and 30
+        assertEquals(5, polluted.get("global_mean"), 1e-9);
+        assertEquals(25, polluted.get("local_good_mean"), 1e-9);           // the random devices are left out …
+        assertEquals((4 * 25 - 2 * 40) / 6.0, polluted.get("local_mean"), 1e-9); // … of this one only
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("forler   with 2 random devices keeps 50% of its global score and 100% of its good devices' local score"), text);
+        assertTrue(Files.readString(out.resolve("e5").resolve("summary.csv")).contains("local_good_mean"));
+    }
+
+    @Test
+    void goodLocalSkipsTheRandomDevicesAsTheKindsCycle() {
+        Federation.Options o = new Federation.Options("forler", "pendulum", 4, List.of("medium", "random"), 100, 10, List.of(), 1, 1, 1,
+                0, null, false, 16, 1, 32, forler.rl.ActorRectification.Config.defaults(), 0.5f, 0.1f, 1f, 0,
+                forler.rl.ForlerServer.Broadcast.AVERAGE, true);
+        Map<String, Double> round = Map.of("local_score_0", 10.0, "local_score_1", -50.0, "local_score_2", 30.0, "local_score_3", -70.0);
+        assertEquals(20, Experiments.goodLocal(List.of(round), o).get(0).get("local_good"), 1e-12); // devices 0 and 2
+        Federation.Options allRandom = new Federation.Options("forler", "pendulum", 2, List.of("random"), 100, 10, List.of(), 1, 1, 1,
+                0, null, false, 16, 1, 32, forler.rl.ActorRectification.Config.defaults(), 0.5f, 0.1f, 1f, 0,
+                forler.rl.ForlerServer.Broadcast.AVERAGE, true);
+        assertTrue(Experiments.goodLocal(List.of(round), allRandom).get(0).get("local_good").isNaN());
+    }
+
+    @Test
+    void theShareKeptIsRefusedAgainstAScoreAtOrBelowZero() {
+        assertEquals("90%", Experiments.kept(20, 18));
+        assertEquals("n/a (-3.0 without them)", Experiments.kept(-3, 5));
+    }
+}
