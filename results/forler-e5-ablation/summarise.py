@@ -1,5 +1,7 @@
 """Summarises the FORLER E5 ablation: per variant (3 seeds), the global score averaged over the last 10 rounds, the
-best round, and the swing: the mean |change| of the global score from one round to the next over rounds 10-29.
+best round, and the swing: the mean |change| of the global score from one round to the next over rounds 10-29; and
+the device side: the mean local score of the 4 good devices (0-3; devices 4-5 of a +2random run hold random data)
+over the last 10 rounds.
 Variants named ep50-* were evaluated on 50 episodes per round, the others on 5 (as E5). The E5-long runs of the
 same setting (FORLER as shipped and the three federated baselines) are read beside them.
 
@@ -15,9 +17,11 @@ for root, prefix in sources:
         name = os.path.basename(os.path.dirname(f)).rsplit("-s", 1)[0]
         if prefix and "+2random" in name:
             continue
-        g = [float(r["global_score"]) for r in csv.DictReader(open(f))]
+        rs = list(csv.DictReader(open(f)))
+        g = [float(r["global_score"]) for r in rs]
+        good = [statistics.mean(float(r[f"local_score_{k}"]) for k in range(4)) for r in rs]
         swing = statistics.mean(abs(b - a) for a, b in zip(g[10:], g[11:]))
-        variants.setdefault(prefix + name, []).append((statistics.mean(g[-10:]), max(g), swing, len(g)))
+        variants.setdefault(prefix + name, []).append((statistics.mean(g[-10:]), max(g), swing, len(g), statistics.mean(good[-10:])))
 
 
 def ms(xs):
@@ -25,16 +29,18 @@ def ms(xs):
 
 
 rows = []
-print("| variant | eval episodes | seeds | global, mean of last 10 rounds | best round | swing (mean abs change per round, rounds 10-29) |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| variant | eval episodes | seeds | global, mean of last 10 rounds | best round | swing (mean abs change per round, rounds 10-29) | good devices' local, last 10 rounds |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for v, runs in variants.items():
-    last, best, swing, n = zip(*runs)
+    last, best, swing, n, good = zip(*runs)
     episodes = 50 if v.startswith("ep50-") else 5
-    print(f"| {v} | {episodes} | {len(runs)} | {ms(last)} | {ms(best)} | {ms(swing)} |")
-    rows.append([v, episodes, len(runs), min(n), statistics.mean(last), statistics.mean(best), statistics.mean(swing)])
+    print(f"| {v} | {episodes} | {len(runs)} | {ms(last)} | {ms(best)} | {ms(swing)} | {ms(good)} |")
+    rows.append([v, episodes, len(runs), min(n), statistics.mean(last), statistics.mean(best), statistics.mean(swing),
+                 statistics.mean(good)])
 tmp = os.path.join(here, "summary.csv.tmp")
 with open(tmp, "w", newline="") as fh:
     w = csv.writer(fh)
-    w.writerow(["variant", "eval_episodes", "seeds", "rounds", "global_last10_mean", "best_round_mean", "swing_mean"])
+    w.writerow(["variant", "eval_episodes", "seeds", "rounds", "global_last10_mean", "best_round_mean", "swing_mean",
+                "good_local_last10_mean"])
     w.writerows(rows)
 os.replace(tmp, os.path.join(here, "summary.csv"))
