@@ -68,7 +68,7 @@ public final class Experiments {
                 .info("rounds", base.rounds()).info("local_steps", base.localSteps()).info("size", base.perDevice())
                 .info("hidden", base.hidden()).info("score", "normalised score, mean of the last 3 rounds, mean ± std over seeds");
         Map<String, List<double[]>> series = new LinkedHashMap<>(); // series → (x, mean, std)
-        StringBuilder labels = new StringBuilder("variant,series,x\n");
+        StringBuilder labels = new StringBuilder("variant,series,label\n");
         int v = 0;
         for (Variant var : grid) {
             double[] g = new double[seeds], l = new double[seeds], lg = new double[seeds], qe = new double[seeds], wall = new double[seeds];
