@@ -54,8 +54,9 @@ public final class Experiments {
     public List<Map<String, Double>> run(String id) throws Exception {
         List<Variant> grid = switch (id) {
             case "e1" -> e1();
-            case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql"), (o, v) -> with(o, "devices", v));
-            case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql"), (o, v) -> with(o, "size", v));
+            // E2, E3: the paper's Figs. 4b and 5a compare FORLER with FEDORA; Fed-CQL is FORLER without its own parts
+            case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "devices", v));
+            case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "size", v));
             case "e4" -> e4();
             case "e5" -> e5();
             case "e6" -> e6();
