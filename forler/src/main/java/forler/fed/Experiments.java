@@ -18,11 +18,12 @@ import java.util.function.Function;
 
 /**
  * The paper's experiments (SPEC §7, E1–E7) at this machine's scale. Each is a grid of {@link Federation} runs
- * (variant × seed); a run's score is the mean global (and local) normalised score of its last 3 rounds, and a
- * variant's is the mean ± std over seeds. Besides the mean over all devices' local policies, the summary gives the
- * mean over the devices whose data is not {@code random} ({@code local_good_*}): the device side of E5, where the
- * paper (Fig. 4a) asks whether random peers degrade the good devices' own policies. Writes {@code summary.csv/json}, one PNG and every run's
- * {@code rounds.csv} under the output folder; runs already complete there are not run again, so a killed
+ * (variant × seed); a run's score is the mean normalised score of its last 3 rounds, and a variant's is the
+ * mean ± std over seeds, for three policies: the global one, the devices' local ones (all devices), and the local ones
+ * of the devices whose data is not {@code random} ({@code local_good_*}; the device side of E5, where the paper's
+ * Fig. 4a asks whether random peers degrade the good devices' own policies). Writes {@code summary.csv/json},
+ * {@code variants.csv}, {@code <id>.png} (global score) and {@code <id>-local.png} (good devices' local score) and every
+ * run's {@code rounds.csv} under the output folder; runs already complete there are not run again, so a killed
  * experiment continues where it stopped.
  */
 public final class Experiments {
@@ -68,7 +69,7 @@ public final class Experiments {
         RunLog summary = new RunLog(dir, "summary").info("experiment", id).info("seeds", seeds)
                 .info("rounds", base.rounds()).info("local_steps", base.localSteps()).info("size", base.perDevice())
                 .info("hidden", base.hidden()).info("score", "normalised score, mean of the last 3 rounds, mean ± std over seeds");
-        Map<String, List<double[]>> series = new LinkedHashMap<>(); // series → (x, mean, std)
+        Map<String, List<double[]>> series = new LinkedHashMap<>(); // series → (x, global mean, std, good local mean, std)
         StringBuilder labels = new StringBuilder("variant,series,label\n");
         int v = 0;
         for (Variant var : grid) {
@@ -95,19 +96,26 @@ public final class Experiments {
             row.put("wall_s_per_round", mean(wall));
             summary.add(row);
             labels.append(v).append(',').append(var.series()).append(',').append(var.label()).append('\n');
-            series.computeIfAbsent(var.series(), k -> new ArrayList<>()).add(new double[] {var.x(), mean(g), std(g)});
+            series.computeIfAbsent(var.series(), k -> new ArrayList<>()).add(new double[] {var.x(), mean(g), std(g), mean(lg), std(lg)});
             log.printf("%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f%n", id, var.label(),
                     mean(g), std(g), mean(l), std(l), mean(lg), std(lg));
             v++;
         }
         if (id.equals("e5")) logKept(summary.rows(), grid);
         AtomicFiles.writeString(dir.resolve("variants.csv"), labels.toString());
+        String title = id.toUpperCase() + ": " + title(id) + " (" + seeds + " seeds)";
+        Plots.line(dir.resolve(id + ".png"), title, xLabel(id), "normalised score (global)", plotSeries(series, 1));
+        Plots.line(dir.resolve(id + "-local.png"), title, xLabel(id), "normalised score (local, devices without random data)",
+                plotSeries(series, 3));
+        return summary.rows();
+    }
+
+    /** One plot series per experiment series: x, and the mean and std found at {@code col}, {@code col + 1}. */
+    private static List<Plots.Series> plotSeries(Map<String, List<double[]>> series, int col) {
         List<Plots.Series> ps = new ArrayList<>();
         series.forEach((name, pts) -> ps.add(new Plots.Series(name, pts.stream().mapToDouble(p -> p[0]).toArray(),
-                pts.stream().mapToDouble(p -> p[1]).toArray(), pts.stream().mapToDouble(p -> p[2]).toArray())));
-        Plots.line(dir.resolve(id + ".png"), id.toUpperCase() + ": " + title(id) + " (" + seeds + " seeds)", xLabel(id),
-                "normalised score (global)", ps);
-        return summary.rows();
+                pts.stream().mapToDouble(p -> p[col]).toArray(), pts.stream().mapToDouble(p -> p[col + 1]).toArray())));
+        return ps;
     }
 
     private List<Map<String, Double>> runOnce(Federation.Options o, Path runDir) throws Exception {

@@ -63,6 +63,7 @@ class ExperimentsTest {
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("forler   with 2 random devices keeps 50% of its global score and 100% of its good devices' local score"), text);
         assertTrue(Files.readString(out.resolve("e5").resolve("summary.csv")).contains("local_good_mean"));
+        assertTrue(Files.size(out.resolve("e5").resolve("e5.png")) > 0 && Files.size(out.resolve("e5").resolve("e5-local.png")) > 0);
         List<String> variants = Files.readAllLines(out.resolve("e5").resolve("variants.csv"));
         assertEquals(List.of("variant,series,label", "0,forler,forler-4good", "1,forler,forler-4good+2random"), variants.subList(0, 3));
     }
