@@ -119,11 +119,13 @@ public final class Federation {
                 .info("score_reference", info.projectOwn() ? "project's own random/expert returns"
                         : "D4RL reference returns");
         int start = 0;
+        double qEvalsBefore = 0; // Q-evaluations of the rounds before a resume (the devices' counters start at 0)
         if (o.resume() && Files.exists(ckpt)) {
             StateDict s = StateDict.read(ckpt);
             method.load(s);
             start = (int) s.getScalar("round") + 1;
             runLog.restore(RunLog.readCsv(o.out().resolve("rounds.csv")).subList(0, start));
+            qEvalsBefore = s.getScalar("q_evals", 0);
             log.printf("resuming %s from %s after round %d%n", o.algo(), ckpt, start - 1);
         } else if (o.resume() && !o.quiet()) {
             log.printf("--resume: no checkpoint at %s, starting from round 0%n", ckpt);
@@ -150,10 +152,11 @@ public final class Federation {
                 }
                 row.put("local_score_mean", localSum / method.devices());
                 row.put("wall_s", (System.nanoTime() - t0) / 1e9);
-                if (method instanceof Forler f) row.put("q_evals", (double) f.qEvaluations());
+                if (method instanceof Forler f) row.put("q_evals", qEvalsBefore + f.qEvaluations());
                 m.forEach(row::putIfAbsent);
                 runLog.add(row);
                 StateDict s = method.state().scalar("round", r);
+                if (row.containsKey("q_evals")) s.scalar("q_evals", row.get("q_evals"));
                 s.save(ckpt);
                 bar.step(1, String.format("global %.1f local %.1f", row.get("global_score"), row.get("local_score_mean")));
                 if (!o.quiet()) {

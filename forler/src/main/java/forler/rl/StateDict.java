@@ -73,6 +73,12 @@ public final class StateDict {
 
     public double getScalar(String name) { return Double.parseDouble(need(name)); }
 
+    /** The scalar {@code name}, or {@code fallback} when the state has none (a checkpoint written before it existed). */
+    public double getScalar(String name, double fallback) {
+        String v = meta.get(name);
+        return v == null ? fallback : Double.parseDouble(v);
+    }
+
     /** Adds every entry of {@code other} under {@code prefix}. */
     public StateDict put(String prefix, StateDict other) {
         other.tensors.forEach((k, v) -> tensors.put(prefix + k, v));
