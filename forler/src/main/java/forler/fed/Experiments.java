@@ -55,7 +55,7 @@ public final class Experiments {
     public List<Map<String, Double>> run(String id) throws Exception {
         List<Variant> grid = switch (id) {
             case "e1" -> e1();
-            // E2, E3: the paper's Figs. 4b and 5a compare FORLER with FEDORA; Fed-CQL is FORLER without its own parts
+            // E2, E3: the paper's Figs. 4b and 5a compare FORLER with FEDORA; Fed-CQL is FORLER's CQL base without its own parts
             case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "devices", v));
             case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "size", v));
             case "e4" -> e4();
