@@ -68,16 +68,20 @@ class ExperimentsTest {
         assertEquals(List.of("variant,series,label", "0,forler,forler-4good", "1,forler,forler-4good+2random"), variants.subList(0, 3));
     }
 
+    /** FederationTest's tiny options with {@code devices} devices holding {@code kinds} (cycled). */
+    static Federation.Options withKinds(int devices, List<String> kinds) {
+        Federation.Options t = FederationTest.tiny("forler", 1, null, false, 1);
+        return new Federation.Options(t.algo(), t.task(), devices, kinds, t.perDevice(), t.serverSize(), t.serverKinds(), t.rounds(),
+                t.localSteps(), t.evalEpisodes(), t.seed(), t.out(), t.resume(), t.hidden(), t.depth(), t.batch(), t.rect(),
+                t.alpha1(), t.alpha2(), t.omegaS(), t.serverSteps(), t.broadcast(), t.quiet());
+    }
+
     @Test
     void goodLocalSkipsTheRandomDevicesAsTheKindsCycle() {
-        Federation.Options o = new Federation.Options("forler", "pendulum", 4, List.of("medium", "random"), 100, 10, List.of(), 1, 1, 1,
-                0, null, false, 16, 1, 32, forler.rl.ActorRectification.Config.defaults(), 0.5f, 0.1f, 1f, 0,
-                forler.rl.ForlerServer.Broadcast.AVERAGE, true);
+        Federation.Options o = withKinds(4, List.of("medium", "random"));
         Map<String, Double> round = Map.of("local_score_0", 10.0, "local_score_1", -50.0, "local_score_2", 30.0, "local_score_3", -70.0);
         assertEquals(20, Experiments.goodLocal(List.of(round), o).get(0).get("local_good"), 1e-12); // devices 0 and 2
-        Federation.Options allRandom = new Federation.Options("forler", "pendulum", 2, List.of("random"), 100, 10, List.of(), 1, 1, 1,
-                0, null, false, 16, 1, 32, forler.rl.ActorRectification.Config.defaults(), 0.5f, 0.1f, 1f, 0,
-                forler.rl.ForlerServer.Broadcast.AVERAGE, true);
+        Federation.Options allRandom = withKinds(2, List.of("random"));
         assertTrue(Experiments.goodLocal(List.of(round), allRandom).get(0).get("local_good").isNaN());
     }
 
