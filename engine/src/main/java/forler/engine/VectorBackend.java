@@ -34,6 +34,14 @@ import jdk.incubator.vector.VectorSpecies;
  * tails, packing choice and the split of rows over threads do not change that sequence, so results are
  * bit-identical with 1 or N threads.
  *
+ * <p>JIT: the micro-kernels are branch-free after their k loop: every tile, full or edge, leaves the registers
+ * through a scratch tile and {@link #flush} (plain Java) stores or adds it into C. An earlier version stored a full
+ * tile straight from the registers under an {@code if}; on JDK 17, when an edge tile later took the other side of
+ * that branch, C2 deoptimised and sometimes recompiled the kernel without the Vector API intrinsics
+ * ({@code -XX:+PrintIntrinsics}: "missing constant: vclass=... vlen=..."), so every {@code fma} allocated a boxed
+ * vector and the JVM ran 5x slower for its whole life, in about one run of three. The scratch tile costs one more
+ * store per accumulator per k block.
+ *
  * <p>Threads: products of at least {@link #PARALLEL_FLOPS} (2·m·n·(k + 4)) are split into chunks of MR-row groups, or
  * of NR-column panels when A has few rows, claimed dynamically by the calling thread and {@code threads − 1} shared
  * daemon workers; the caller always works too, so a busy worker never blocks it. The same pool runs
@@ -523,42 +531,7 @@ public final class VectorBackend implements Backend {
             x = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
-        if (rows == MR && cols == NR && ccs == 1) { // full tile: straight from registers (no helper call: a vector argument would box)
-            if (!store) {
-                int d0 = ci;
-                c00 = c00.add(FloatVector.fromArray(S, c, d0)); c01 = c01.add(FloatVector.fromArray(S, c, d0 + L));
-                c02 = c02.add(FloatVector.fromArray(S, c, d0 + 2 * L)); c03 = c03.add(FloatVector.fromArray(S, c, d0 + 3 * L));
-                int d1 = ci + ldc;
-                c10 = c10.add(FloatVector.fromArray(S, c, d1)); c11 = c11.add(FloatVector.fromArray(S, c, d1 + L));
-                c12 = c12.add(FloatVector.fromArray(S, c, d1 + 2 * L)); c13 = c13.add(FloatVector.fromArray(S, c, d1 + 3 * L));
-                int d2 = ci + 2 * ldc;
-                c20 = c20.add(FloatVector.fromArray(S, c, d2)); c21 = c21.add(FloatVector.fromArray(S, c, d2 + L));
-                c22 = c22.add(FloatVector.fromArray(S, c, d2 + 2 * L)); c23 = c23.add(FloatVector.fromArray(S, c, d2 + 3 * L));
-                int d3 = ci + 3 * ldc;
-                c30 = c30.add(FloatVector.fromArray(S, c, d3)); c31 = c31.add(FloatVector.fromArray(S, c, d3 + L));
-                c32 = c32.add(FloatVector.fromArray(S, c, d3 + 2 * L)); c33 = c33.add(FloatVector.fromArray(S, c, d3 + 3 * L));
-                int d4 = ci + 4 * ldc;
-                c40 = c40.add(FloatVector.fromArray(S, c, d4)); c41 = c41.add(FloatVector.fromArray(S, c, d4 + L));
-                c42 = c42.add(FloatVector.fromArray(S, c, d4 + 2 * L)); c43 = c43.add(FloatVector.fromArray(S, c, d4 + 3 * L));
-                int d5 = ci + 5 * ldc;
-                c50 = c50.add(FloatVector.fromArray(S, c, d5)); c51 = c51.add(FloatVector.fromArray(S, c, d5 + L));
-                c52 = c52.add(FloatVector.fromArray(S, c, d5 + 2 * L)); c53 = c53.add(FloatVector.fromArray(S, c, d5 + 3 * L));
-            }
-            int e0 = ci;
-            c00.intoArray(c, e0); c01.intoArray(c, e0 + L); c02.intoArray(c, e0 + 2 * L); c03.intoArray(c, e0 + 3 * L);
-            int e1 = ci + ldc;
-            c10.intoArray(c, e1); c11.intoArray(c, e1 + L); c12.intoArray(c, e1 + 2 * L); c13.intoArray(c, e1 + 3 * L);
-            int e2 = ci + 2 * ldc;
-            c20.intoArray(c, e2); c21.intoArray(c, e2 + L); c22.intoArray(c, e2 + 2 * L); c23.intoArray(c, e2 + 3 * L);
-            int e3 = ci + 3 * ldc;
-            c30.intoArray(c, e3); c31.intoArray(c, e3 + L); c32.intoArray(c, e3 + 2 * L); c33.intoArray(c, e3 + 3 * L);
-            int e4 = ci + 4 * ldc;
-            c40.intoArray(c, e4); c41.intoArray(c, e4 + L); c42.intoArray(c, e4 + 2 * L); c43.intoArray(c, e4 + 3 * L);
-            int e5 = ci + 5 * ldc;
-            c50.intoArray(c, e5); c51.intoArray(c, e5 + L); c52.intoArray(c, e5 + 2 * L); c53.intoArray(c, e5 + 3 * L);
-            return;
-        }
-        // edge tile: through the scratch tile, with the same arithmetic per element
+        // every tile goes through the scratch tile (see the class comment: no branch after the loop)
         c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
         c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
         c12.intoArray(tile, NR + 2 * L); c13.intoArray(tile, NR + 3 * L);
@@ -594,23 +567,6 @@ public final class VectorBackend implements Backend {
             x = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        if (rows == MR && cols == NR && ccs == 1) { // full tile: straight from registers
-            if (!store) {
-                c00 = c00.add(FloatVector.fromArray(S, c, ci)); c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-                c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
-                c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
-                c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
-                c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
-                c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
-            }
-            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
-            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
-            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
-            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
-            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
-            return;
-        }
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
         c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
@@ -620,19 +576,20 @@ public final class VectorBackend implements Backend {
         flush(tile, c, ci, ldc, ccs, rows, cols, store);
     }
 
-    /** Tile [MR, NR] into C[rows, cols]: C = t, or C = C + t (vector and scalar adds round alike). */
+    /**
+     * Tile [MR, NR] into C[rows, cols]: C = t, or C = C + t. Plain Java on purpose (C2 vectorises the add loop; scalar
+     * and vector adds round alike): the Vector API stays inside the branch-free micro-kernels, see the class comment.
+     */
     private static void flush(float[] tile, float[] c, int ci, int ldc, int ccs, int rows, int cols, boolean store) {
         for (int r = 0; r < rows; r++) {
-            int t = r * NR, d = ci + r * ldc, j = 0;
+            int t = r * NR, d = ci + r * ldc;
             if (ccs != 1) { // C written transposed: strided columns
-                for (; j < cols; j++) c[d + j * ccs] = store ? tile[t + j] : c[d + j * ccs] + tile[t + j];
-                continue;
+                for (int j = 0; j < cols; j++) c[d + j * ccs] = store ? tile[t + j] : c[d + j * ccs] + tile[t + j];
+            } else if (store) {
+                System.arraycopy(tile, t, c, d, cols);
+            } else {
+                for (int j = 0; j < cols; j++) c[d + j] = c[d + j] + tile[t + j];
             }
-            if (store) { System.arraycopy(tile, t, c, d, cols); continue; }
-            for (; j + L <= cols; j += L) {
-                FloatVector.fromArray(S, c, d + j).add(FloatVector.fromArray(S, tile, t + j)).intoArray(c, d + j);
-            }
-            for (; j < cols; j++) c[d + j] = c[d + j] + tile[t + j];
         }
     }
 
