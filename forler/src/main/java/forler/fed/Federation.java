@@ -58,8 +58,8 @@ public final class Federation {
             ActorRectification.Config rect,
             float alpha1,
             float alpha2,
-            float omegaS,           // ω_s of FORLER's server (Eq. 6; SPEC §5 default 1)
-            int serverSteps,        // G, FORLER's server steps per round; 0 = Γ (SPEC §5 default)
+            float omegaS,           // ω_s of FORLER's server (Eq. 6; docs/design.md §Server: default 1)
+            int serverSteps,        // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
             ForlerServer.Broadcast broadcast,
             boolean quiet) {
 
@@ -174,7 +174,7 @@ public final class Federation {
         return new Result(rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1), rows);
     }
 
-    /** 3 hidden layers for the MuJoCo-size tasks, 2 otherwise (SPEC §5). */
+    /** 3 hidden layers for the MuJoCo-size tasks, 2 otherwise (docs/design.md §Networks and defaults). */
     public static int defaultDepth(String task) {
         return List.of("hopper", "walker2d", "halfcheetah", "ant").contains(task) ? 3 : 2;
     }

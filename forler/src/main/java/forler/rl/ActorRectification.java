@@ -29,13 +29,13 @@ public final class ActorRectification {
 
     /** Search settings; every default says where it comes from. */
     public record Config(
-            int samples,          // N = 20: OMAR's population size (SPEC §5)
+            int samples,          // N = 20: OMAR's population size (docs/design.md §Rectification)
             int iterations,       // I = 3: OMAR's iterations
             int period,           // δ = 1: rectify every step unless set (the paper's δ-periodic strategy)
-            float beta,           // β = 1: softmax temperature of Eq. 5 (SPEC §5)
+            float beta,           // β = 1: softmax temperature of Eq. 5 (docs/design.md §Rectification)
             float initStd,        // y₀ = 2.0: OMAR's initial σ
-            boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true): SPEC §5, default 0 as OMAR
-            float minStd) {       // y floor 1e-3 (SPEC §5)
+            boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true): docs/design.md §Rectification, default 0 as OMAR
+            float minStd) {       // y floor 1e-3 (docs/design.md §Rectification)
         public static Config defaults() { return new Config(20, 3, 1, 1f, 2f, false, 1e-3f); }
 
         public Config withPeriod(int delta) { return new Config(samples, iterations, delta, beta, initStd, initAtPolicy, minStd); }

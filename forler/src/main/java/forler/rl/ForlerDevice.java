@@ -25,17 +25,17 @@ import java.util.Map;
 public final class ForlerDevice {
     /** Device hyper-parameters; every default says where it comes from. */
     public record Config(
-            int hidden,        // 256 (SPEC §5)
+            int hidden,        // 256 (docs/design.md §Networks and defaults)
             int depth,         // 2 hidden layers (3 for MuJoCo-size tasks)
             float gamma,       // 0.99
             float tau,         // 0.005 Polyak
             float actorLr,     // 3e-4: TD3+BC's actor rate (deterministic actor)
             float criticLr,    // 3e-4: CQL
-            float cqlWeight,   // ω_c = 5 (SPEC §5)
+            float cqlWeight,   // ω_c = 5 (docs/design.md §Baselines, CQL)
             int cqlSamples,    // 10 per kind (CQL)
             float cqlNoise,    // σ = 0.2 around π(s) for the CQL samples (TD3's policy-noise scale)
-            float alpha1,      // α1 = 0.5 (SPEC §5)
-            float alpha2,      // α2 = 0.1 (SPEC §5)
+            float alpha1,      // α1 = 0.5 (docs/design.md §Device step)
+            float alpha2,      // α2 = 0.1 (docs/design.md §Device step)
             int batch) {       // 256
         public static Config defaults() { return new Config(256, 2, 0.99f, 0.005f, 3e-4f, 3e-4f, 5f, 10, 0.2f, 0.5f, 0.1f, 256); }
     }

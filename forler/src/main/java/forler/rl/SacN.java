@@ -25,13 +25,13 @@ public final class SacN implements Learner {
     public record Config(
             int heads,        // N = 10: SAC-N paper for MuJoCo (FORLER's server: 2K)
             int hidden,       // 256: CORL
-            int depth,        // 2 hidden layers (SPEC §5; 3 for MuJoCo-size)
+            int depth,        // 2 hidden layers (docs/design.md §Networks and defaults; 3 for MuJoCo-size)
             float gamma,      // 0.99
             float tau,        // 0.005
             float actorLr,    // 3e-4: CORL SAC-N
             float criticLr,   // 3e-4: CORL SAC-N
             float alphaLr,    // 3e-4: CORL SAC-N
-            float omega,      // ω_s = 0 for SAC-N; FORLER's server uses 1 (SPEC §5)
+            float omega,      // ω_s = 0 for SAC-N; FORLER's server uses 1 (docs/design.md §Server)
             float initAlpha) { // α at the start = 1: CORL's log α = 0
         public static Config defaults() { return new Config(10, 256, 2, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 0f, 1f); }
 

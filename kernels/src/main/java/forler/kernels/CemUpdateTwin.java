@@ -9,7 +9,7 @@ package forler.kernels;
  * exp and its reduction order (a tree over 128 threads on the GPU, serial here) differ in the last bits.
  */
 public final class CemUpdateTwin {
-    /** Floor of the std, so the search never collapses to a point (SPEC §5). */
+    /** Floor of the std, so the search never collapses to a point (docs/design.md §Rectification). */
     public static final float MIN_STD = 1e-3f;
 
     private CemUpdateTwin() {}
