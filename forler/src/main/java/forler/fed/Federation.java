@@ -134,7 +134,7 @@ public final class Federation {
         long t0 = System.nanoTime();
         try (Progress bar = new Progress(o.algo() + " " + o.task(), o.rounds())) {
             if (start > 0) bar.step(start, null);
-            for (int r = start; r < o.rounds(); r++) {
+            for (int r = start; r < o.rounds(); r++) {                                  // Algorithm 2 line 2 (t = round)
                 Map<String, Double> m = method.round(r, pool);
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("round", (double) r);

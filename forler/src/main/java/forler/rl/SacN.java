@@ -83,20 +83,22 @@ public final class SacN implements Learner {
         try (var g = Tape.noGrad()) {
             TanhGaussianActor.Sample next = actor.sample(b.nextObs(), rng);
             Tensor v = target.minQ(b.nextObs(), next.action()).sub(next.logProb().scale(alpha)); // [B]
+            // Eq. 6, the target B̂_K: r + γ(1−d)·(min over all heads of Q'(s', a') − β·log π_o(a'|s')), a' ~ π_o(s')
             y = b.rew().add(b.done().neg().addScalar(1f).mul(v).scale(cfg.gamma()));            // [B]
         }
-        // Actor and α on the current critic (CORL's SAC-N order: actor first, then critic).
+        // Eq. 7: actor and α on the current critic (CORL's SAC-N order: actor first, then critic).
         EntropyActor.Update u = pi.step(b.obs(), critic::minQ, rng);
 
         criticOpt.zeroGrad();
         Tensor qData = critic.q(b.obs(), b.act());                                         // [E, B]
-        Tensor loss = qData.sub(y).square().mean(1, false).sum();
+        Tensor loss = qData.sub(y).square().mean(1, false).sum();                          // Eq. 6, TD term: Σ_heads mean_b
         double conservative = 0;
         if (cfg.omega() > 0) {
             Tensor aPi;
             try (var g = Tape.noGrad()) {
                 aPi = actor.sample(b.obs(), rng).action();
             }
+            // Eq. 6, ω_s term: ω_s·(mean Q(s, a~π_o) − mean Q(s, a)), both means over all heads and the batch
             Tensor gap = critic.q(b.obs(), aPi).mean().sub(qData.mean()).scale(cfg.omega());
             conservative = gap.item();
             loss = loss.add(gap);

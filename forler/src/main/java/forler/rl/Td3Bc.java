@@ -139,7 +139,7 @@ public final class Td3Bc implements Learner {
         double abs = 0;
         for (float v : q1.data) abs += Math.abs(v);
         float lambda = (float) (cfg.alpha() / Math.max(abs / q1.size(), 1e-12));
-        return q1.mean().scale(-lambda).add(pi.sub(b.act()).square().mean());
+        return q1.mean().scale(-lambda).add(pi.sub(b.act()).square().mean());         // Eq. 1
     }
 
     /** Updates done so far. */
