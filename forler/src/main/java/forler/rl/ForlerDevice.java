@@ -17,7 +17,7 @@ import java.util.Map;
  * with Q the min of the two heads and π₀ the global policy received this round.
  *
  * <p>Order of one local step τ (Algorithm 2 lines 9–11): rectify with the current critic Q_k^τ, then the critic
- * step, then the actor step. Deviations (also in README): λ (TD3+BC's scale) multiplies the Q term, Eq. 4 has
+ * step, then the actor step. Deviations (also in docs/paper-to-code.md): λ (TD3+BC's scale) multiplies the Q term, Eq. 4 has
  * none; the deterministic actor is the mean head tanh(μ(s)) of a tanh-Gaussian network, so that π_o's mean
  * can be copied in; the CQL term's π(s) samples are π(s) + N(0, σ²) noise (σ = {@code cqlNoise}), clipped,
  * importance-weighted by the Gaussian density; the target action a' = π(s') is deterministic.
