@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run ON THE GPU MACHINE from the repository root, after kernels/gpu-prepare.sh here:
-#   run(command="bash kernels/gpu-check.sh", carry=["kernels/target/gpu"])
+# Run ON THE GPU MACHINE (an NVIDIA H100 or H200) from the repository root, in a copy of the checkout that holds
+# kernels/target/gpu from kernels/gpu-prepare.sh on the build machine. Writes to $OUT (default kernels/target/gpu-out):
 # 1. the kernels test suite, GPU tests included (each kernel vs its Java twin)  -> $OUT/gpu-tests.json
 # 2. kernel timings with their baselines (GpuBench)                              -> $OUT/gpu-bench.json
 # 3. the JMH rectification benchmarks, when benchmarks.jar was prepared          -> $OUT/jmh-rectification.json

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Run HERE (the dev machine, with Maven and a JDK 17 that has jmods): prepares kernels/target/gpu, everything
+# Run on the build machine (with Maven and a JDK 17 that has jmods): prepares kernels/target/gpu, everything
 # kernels/gpu-check.sh needs on a GPU machine that may have neither Java nor Maven:
 #   jre/          a jlink'ed Java 17 runtime (java.base, java.logging, java.management, jdk.management,
 #                 jdk.unsupported, jdk.incubator.vector)
 #   classes/ test-classes/ lib/   the kernels module, its tests and their dependencies (JCuda natives slimmed
 #                 to the driver library: the 24 MB PTX compiler is not used)
 #   benchmarks.jar               bench/target/benchmarks.jar when it has been built (JMH rectification benchmarks)
-# Then carry it: run(command="bash kernels/gpu-check.sh", carry=["kernels/target/gpu"]). It must stay < 64 MiB.
+# Then copy the checkout with kernels/target/gpu to the GPU machine and run `bash kernels/gpu-check.sh` there.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,4 +1,4 @@
-// The search's per-state update (SPEC §5 step 3, Eq. 5) and its sampling. Java twin: forler.kernels.CemUpdateTwin.
+// The search's per-state update (docs/design.md §Rectification, Eq. 5) and its sampling. Java twin: forler.kernels.CemUpdateTwin.
 //
 // cem_update: one block per state b, over the N candidates of this iteration, q [B, N], actions [B, N, A]:
 //   1. one pass over the candidates: online softmax statistics of z = beta·q (running max M and sum S, merged

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of a FORLER device step versus the rectification period δ (SPEC §8, experiment E7): one
+ * Cost of a FORLER device step versus the rectification period δ (docs/design.md §Performance, experiment E7): one
  * {@link ForlerDevice} step is rectify (Algorithm 1) + critic (Eq. 3) + actor (Eq. 4) on B = 256, hidden 256.
  *
  * <p>One invocation runs a whole period, τ = 0 … δ−1: one search step (I·N + 2 Q-evaluations per state) and

@@ -17,8 +17,8 @@ import java.util.Arrays;
  * @param actDim A
  */
 record SyntheticTask(String name, int obsDim, int actDim) {
-    static final int BATCH = 256;   // B (SPEC §5)
-    static final int HIDDEN = 256;  // hidden width (SPEC §5)
+    static final int BATCH = 256;   // B (docs/design.md §Networks and defaults)
+    static final int HIDDEN = 256;  // hidden width (docs/design.md §Networks and defaults)
     static final int DEPTH = 2;     // hidden layers of the pendulum-size networks
     static final int HEADS = 2;     // a device's critic pair
 

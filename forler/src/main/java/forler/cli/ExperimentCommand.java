@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code forler experiment e1 … e7}: the paper's experiments (SPEC §7), seeds × variants of {@code forler run}. */
+/** {@code forler experiment e1 … e7}: the paper's experiments (paper §V; docs/design.md §Experiments), seeds × variants of {@code forler run}. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one of the paper's experiments: e1 FORLER vs baselines, e2 devices, e3 data size, e4 alpha1/alpha2, "
                 + "e5 policy pollution (4 good devices, then +2 random), e6 delta with/without rectification, e7 Q-evaluations and "

@@ -12,6 +12,6 @@ public final class NetOptions {
     @Option(names = "--batch", defaultValue = "256", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    /** --depth, or the task's default (SPEC §5). */
+    /** --depth, or the task's default (docs/design.md §Networks and defaults). */
     int depth(String task) { return depth != null ? depth : Federation.defaultDepth(task); }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The paper's experiments (SPEC §7, E1–E7) at this machine's scale. Each is a grid of {@link Federation} runs
+ * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale. Each is a grid of {@link Federation} runs
  * (variant × seed); a run's score is the mean normalised score of its last 3 rounds, and a variant's is the
  * mean ± std over seeds, for three policies: the global one, the devices' local ones (all devices), and the local ones
  * of the devices whose data is not {@code random} ({@code local_good_*}; the device side of E5, where the paper's

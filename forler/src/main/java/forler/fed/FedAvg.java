@@ -9,7 +9,7 @@ import java.util.List;
 public final class FedAvg {
     private FedAvg() {}
 
-    /** p_k = |D_k| / Σ|D_j|. */
+    /** p_k = |D_k| / Σ|D_j| (paper §II-a, FedAvg). */
     public static double[] sizeWeights(int[] sizes) {
         double total = 0;
         for (int s : sizes) total += s;

@@ -58,8 +58,8 @@ public final class Federation {
             ActorRectification.Config rect,
             float alpha1,
             float alpha2,
-            float omegaS,           // ω_s of FORLER's server (Eq. 6; SPEC §5 default 1)
-            int serverSteps,        // G, FORLER's server steps per round; 0 = Γ (SPEC §5 default)
+            float omegaS,           // ω_s of FORLER's server (Eq. 6; docs/design.md §Server: default 1)
+            int serverSteps,        // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
             ForlerServer.Broadcast broadcast,
             boolean quiet) {
 
@@ -134,7 +134,7 @@ public final class Federation {
         long t0 = System.nanoTime();
         try (Progress bar = new Progress(o.algo() + " " + o.task(), o.rounds())) {
             if (start > 0) bar.step(start, null);
-            for (int r = start; r < o.rounds(); r++) {
+            for (int r = start; r < o.rounds(); r++) {                                  // Algorithm 2 line 2 (t = round)
                 Map<String, Double> m = method.round(r, pool);
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("round", (double) r);
@@ -174,7 +174,7 @@ public final class Federation {
         return new Result(rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1), rows);
     }
 
-    /** 3 hidden layers for the MuJoCo-size tasks, 2 otherwise (SPEC §5). */
+    /** 3 hidden layers for the MuJoCo-size tasks, 2 otherwise (docs/design.md §Networks and defaults). */
     public static int defaultDepth(String task) {
         return List.of("hopper", "walker2d", "halfcheetah", "ant").contains(task) ? 3 : 2;
     }

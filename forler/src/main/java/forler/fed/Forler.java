@@ -24,9 +24,9 @@ public final class Forler implements Federated {
     /** Round-level settings; every default says where it comes from. */
     public record Config(
             int localSteps,                    // Γ local steps per round
-            int serverSteps,                   // G server steps per round (SPEC §5: G = Γ)
-            float omegaS,                      // ω_s = 1 (SPEC §5; 0 gives plain SAC-N on the server)
-            ForlerServer.Broadcast broadcast,  // AVERAGE (SPEC §5 default) or OWN
+            int serverSteps,                   // G server steps per round (docs/design.md §Server: G = Γ)
+            float omegaS,                      // ω_s = 1 (docs/design.md §Server; 0 gives plain SAC-N on the server)
+            ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default) or OWN
             ForlerDevice.Config device,
             ActorRectification.Config rect) {}
 

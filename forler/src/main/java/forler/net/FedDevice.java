@@ -32,7 +32,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One FORLER device as its own process (paper Algorithm 2 lines 5–13 over the network; SPEC §6): it reuses
+ * One FORLER device as its own process (paper Algorithm 2 lines 5–13 over the network; docs/design.md §Federation): it reuses
  * {@link ForlerDevice} for the local training and talks to {@link FedServer} through {@link GrpcServer}.
  *
  * <p>Loop: fetch the open round's π_o and critic pair → {@link ForlerDevice#receive} → Γ local steps → save its

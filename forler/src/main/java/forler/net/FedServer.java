@@ -35,7 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * FORLER's server across processes (paper Algorithm 2 lines 1, 14–19; SPEC §6): the round loop of
+ * FORLER's server across processes (paper Algorithm 2 lines 1, 14–19; docs/design.md §Federation): the round loop of
  * {@link forler.fed.Forler} with the devices on the other side of {@link GrpcServer}. It reuses
  * {@link ForlerServer} for the aggregation, so a run in which every device uploads every round gives the same
  * bits as the in-process runtime for the same seed.
@@ -58,9 +58,9 @@ public final class FedServer {
     /** Server-side settings (the devices get {@code settings}). */
     public record Options(
             Settings settings,                 // the run's shared settings (task, K, R, Γ, network sizes, seed, ...)
-            int serverSteps,                   // G (SPEC §5: G = Γ)
-            float omegaS,                      // ω_s = 1 (SPEC §5)
-            ForlerServer.Broadcast broadcast,  // AVERAGE (SPEC §5 default) or OWN
+            int serverSteps,                   // G (docs/design.md §Server: G = Γ)
+            float omegaS,                      // ω_s = 1 (docs/design.md §Server)
+            ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default) or OWN
             Duration deadline,                 // per round, from its opening
             int minDevices,                    // uploads needed to close a round at the deadline (default 1)
             double maxNorm,                    // bound on the L2 norm of an uploaded critic's parameters

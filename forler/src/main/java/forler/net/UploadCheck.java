@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The server's checks of an uploaded critic before anything of it is merged (SPEC §6). An upload is rejected,
+ * The server's checks of an uploaded critic before anything of it is merged (docs/design.md §Federation). An upload is rejected,
  * with the reason, when its device id is unknown, its round is not the open one (stale or from the future),
  * the device already has an accepted upload this round (a duplicate id), its bytes are not safetensors, its
  * tensor names or shapes differ from the 2-head critic the server expects, a value is NaN or ±Inf, or the L2

@@ -29,13 +29,13 @@ public final class ActorRectification {
 
     /** Search settings; every default says where it comes from. */
     public record Config(
-            int samples,          // N = 20: OMAR's population size (SPEC §5)
+            int samples,          // N = 20: OMAR's population size (docs/design.md §Rectification)
             int iterations,       // I = 3: OMAR's iterations
             int period,           // δ = 1: rectify every step unless set (the paper's δ-periodic strategy)
-            float beta,           // β = 1: softmax temperature of Eq. 5 (SPEC §5)
+            float beta,           // β = 1: softmax temperature of Eq. 5 (docs/design.md §Rectification)
             float initStd,        // y₀ = 2.0: OMAR's initial σ
-            boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true): SPEC §5, default 0 as OMAR
-            float minStd) {       // y floor 1e-3 (SPEC §5)
+            boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true): docs/design.md §Rectification, default 0 as OMAR
+            float minStd) {       // y floor 1e-3 (docs/design.md §Rectification)
         public static Config defaults() { return new Config(20, 3, 1, 1f, 2f, false, 1e-3f); }
 
         public Config withPeriod(int delta) { return new Config(samples, iterations, delta, beta, initStd, initAtPolicy, minStd); }
@@ -81,12 +81,12 @@ public final class ActorRectification {
     public void rectify(int tau, QFunction qf, float[] states, float[] pi, int[] index, Rng rng, float[] out) {
         int B = index.length, A = actDim;
         best = Buffers.grow(best, B * A);
-        if (isSearchStep(tau)) {
-            search(qf, states, pi, B, rng, best);
-        } else {
+        if (isSearchStep(tau)) {                       // Algorithm 1 line 1: τ ∈ Γ^δ
+            search(qf, states, pi, B, rng, best);      // lines 2–7
+        } else {                                       // line 9: the cached action is the candidate
             for (int b = 0; b < B; b++) System.arraycopy(cache, index[b] * A, best, b * A, A);
         }
-        // â = argmax over {candidate, π(s)}: rows 2b (candidate) and 2b+1 (π(s)) share state b.
+        // Algorithm 1 lines 8 and 10: â = argmax over {candidate, π(s)}: rows 2b (candidate) and 2b+1 (π(s)) share state b.
         pair = Buffers.grow(pair, 2 * B * A);
         pairQ = Buffers.grow(pairQ, 2 * B);
         for (int b = 0; b < B; b++) {
@@ -112,19 +112,19 @@ public final class ActorRectification {
         x = Buffers.grow(x, B * A);             // [B, A] mean
         y = Buffers.grow(y, B);                 // [B] isotropic std
         bestQ = Buffers.grow(bestQ, B);         // [B]
-        for (int b = 0; b < B; b++) {
+        for (int b = 0; b < B; b++) {                                            // Algorithm 1 line 2
             for (int j = 0; j < A; j++) x[b * A + j] = cfg.initAtPolicy() ? pi[b * A + j] : 0f;
             y[b] = cfg.initStd();
             bestQ[b] = Float.NEGATIVE_INFINITY;
         }
-        for (int it = 0; it < cfg.iterations(); it++) {
+        for (int it = 0; it < cfg.iterations(); it++) {                          // Algorithm 1 lines 3–7
             for (int b = 0; b < B; b++)
                 for (int n = 0; n < N; n++)
                     for (int j = 0; j < A; j++) {
                         float a = x[b * A + j] + y[b] * (float) rng.nextGaussian();
                         cand[(b * N + n) * A + j] = Math.max(-1f, Math.min(1f, a));
                     }
-            qf.eval(states, N, cand, B * N, q);
+            qf.eval(states, N, cand, B * N, q);                                  // line 5: one batched call
             for (int b = 0; b < B; b++) {
                 for (int n = 0; n < N; n++) {
                     if (q[b * N + n] > bestQ[b]) {
@@ -132,7 +132,7 @@ public final class ActorRectification {
                         System.arraycopy(cand, (b * N + n) * A, bestOut, b * A, A);
                     }
                 }
-                y[b] = eq5(q, b * N, cand, b * N * A, N, A, cfg.beta(), cfg.minStd(), x, b * A);
+                y[b] = eq5(q, b * N, cand, b * N * A, N, A, cfg.beta(), cfg.minStd(), x, b * A); // line 6: Eq. 5
             }
         }
     }

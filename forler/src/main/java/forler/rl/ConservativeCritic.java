@@ -54,7 +54,7 @@ public final class ConservativeCritic {
         Tensor y, oodActions, oodCorrection;
         try (var g = Tape.noGrad()) {
             Tensor qNext = target.minQ(b.nextObs(), nextAction);                         // [B]
-            y = b.rew().add(b.done().neg().addScalar(1f).mul(qNext).scale(gamma));       // [B]
+            y = b.rew().add(b.done().neg().addScalar(1f).mul(qNext).scale(gamma));       // [B] Eq. 3 (and 2): B̂^π Q
             Tensor rand = Tensor.uniform(rng, -1f, 1f, B * N, actDim);                   // [B·N, A]
             // [B, 3N, A]: per state its N uniform, N π(s), N π(s') actions, contiguous
             oodActions = Tensor.concat(1, rand.reshape(B, N, actDim), cur.action().reshape(B, N, actDim),
@@ -65,10 +65,10 @@ public final class ConservativeCritic {
         }
         opt.zeroGrad();
         Tensor qData = q.q(b.obs(), b.act());                                             // [2, B]
-        Tensor td = qData.sub(y).square().mean(1, false).sum();                           // Σ_heads MSE
+        Tensor td = qData.sub(y).square().mean(1, false).sum();                           // Eq. 3, TD term: Σ_heads MSE
         Tensor qOod = q.q(b.obs().repeat(0, 3 * N), oodActions).reshape(2, B, 3 * N).sub(oodCorrection); // [2, B, 3N]
         Tensor lse = qOod.scale(1f / temperature).logsumexp(2, false).scale(temperature); // [2, B]
-        Tensor cql = lse.sub(qData).mean(1, false).sum().scale(cqlWeight);
+        Tensor cql = lse.sub(qData).mean(1, false).sum().scale(cqlWeight);               // Eq. 3, ω_c term (CQL(H) form)
         Tensor loss = td.add(cql);
         Tape.backward(loss);
         opt.step();

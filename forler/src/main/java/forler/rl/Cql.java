@@ -21,13 +21,13 @@ public final class Cql implements Learner {
     /** Hyper-parameters; every default says where it comes from. */
     public record Config(
             int hidden,          // 256: CORL, OfflineRL-Kit
-            int depth,           // 2 hidden layers (SPEC §5; 3 for MuJoCo-size tasks)
+            int depth,           // 2 hidden layers (docs/design.md §Networks and defaults; 3 for MuJoCo-size tasks)
             float gamma,         // 0.99: CQL paper
             float tau,           // 0.005: Polyak rate, CORL
             float actorLr,       // 1e-4: OfflineRL-Kit
             float criticLr,      // 3e-4: CQL paper, CORL, OfflineRL-Kit
             float alphaLr,       // 1e-4: OfflineRL-Kit
-            float cqlWeight,     // ω_c = 5: OfflineRL-Kit's cql_weight, SPEC §5
+            float cqlWeight,     // ω_c = 5: OfflineRL-Kit's cql_weight, docs/design.md §Baselines
             int numSampled,      // 10 uniform, 10 π(s), 10 π(s'): CQL paper
             float temperature) { // 1: CQL paper
         public static Config defaults() { return new Config(256, 2, 0.99f, 0.005f, 1e-4f, 3e-4f, 1e-4f, 5f, 10, 1f); }

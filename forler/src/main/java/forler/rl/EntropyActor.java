@@ -41,6 +41,7 @@ public final class EntropyActor {
         opt.zeroGrad();
         alphaOpt.zeroGrad();
         TanhGaussianActor.Sample pi = net.sample(obs, rng);
+        // Eq. 7 on FORLER's server (minQ = min over its 2K heads): mean(β·log π(a|s) − min_i Q_i(s, a))
         Tensor actorLoss = pi.logProb().scale(alpha).sub(minQ.apply(obs, pi.action())).mean();
         Tensor alphaLoss = logAlpha.mul(pi.logProb().detach().addScalar(targetEntropy)).mean().neg();
         Tape.backward(actorLoss.add(alphaLoss));

@@ -17,7 +17,7 @@ import java.util.Map;
  * with Q the min of the two heads and π₀ the global policy received this round.
  *
  * <p>Order of one local step τ (Algorithm 2 lines 9–11): rectify with the current critic Q_k^τ, then the critic
- * step, then the actor step. Deviations (also in README): λ (TD3+BC's scale) multiplies the Q term, Eq. 4 has
+ * step, then the actor step. Deviations (also in docs/paper-to-code.md): λ (TD3+BC's scale) multiplies the Q term, Eq. 4 has
  * none; the deterministic actor is the mean head tanh(μ(s)) of a tanh-Gaussian network, so that π_o's mean
  * can be copied in; the CQL term's π(s) samples are π(s) + N(0, σ²) noise (σ = {@code cqlNoise}), clipped,
  * importance-weighted by the Gaussian density; the target action a' = π(s') is deterministic.
@@ -25,17 +25,17 @@ import java.util.Map;
 public final class ForlerDevice {
     /** Device hyper-parameters; every default says where it comes from. */
     public record Config(
-            int hidden,        // 256 (SPEC §5)
+            int hidden,        // 256 (docs/design.md §Networks and defaults)
             int depth,         // 2 hidden layers (3 for MuJoCo-size tasks)
             float gamma,       // 0.99
             float tau,         // 0.005 Polyak
             float actorLr,     // 3e-4: TD3+BC's actor rate (deterministic actor)
             float criticLr,    // 3e-4: CQL
-            float cqlWeight,   // ω_c = 5 (SPEC §5)
+            float cqlWeight,   // ω_c = 5 (docs/design.md §Baselines, CQL)
             int cqlSamples,    // 10 per kind (CQL)
             float cqlNoise,    // σ = 0.2 around π(s) for the CQL samples (TD3's policy-noise scale)
-            float alpha1,      // α1 = 0.5 (SPEC §5)
-            float alpha2,      // α2 = 0.1 (SPEC §5)
+            float alpha1,      // α1 = 0.5 (docs/design.md §Device step)
+            float alpha2,      // α2 = 0.1 (docs/design.md §Device step)
             int batch) {       // 256
         public static Config defaults() { return new Config(256, 2, 0.99f, 0.005f, 3e-4f, 3e-4f, 5f, 10, 0.2f, 0.5f, 0.1f, 256); }
     }
@@ -89,7 +89,7 @@ public final class ForlerDevice {
 
     /** One local step τ: rectify (Alg. 1), critic (Eq. 3), actor (Eq. 4). */
     public Map<String, Double> step(int tau) {
-        Batch b = data.sample(cfg.batch(), rng);
+        Batch b = data.sample(cfg.batch(), rng);                                     // Algorithm 2 line 8
         int B = b.size(), n = cfg.cqlSamples();
         Tensor pi0, piS, nextAction;
         ConservativeCritic.Sample cur, next;
@@ -100,22 +100,23 @@ public final class ForlerDevice {
             cur = noisy(b.obs().repeat(0, n));                                   // [B·N, A]
             next = noisy(b.nextObs().repeat(0, n));
         }
-        // Algorithm 1 with Q_k^τ (skipped when α1 = 0: the rectified action would not enter the loss).
+        // Algorithm 2 line 9: Algorithm 1 with Q_k^τ (skipped when α1 = 0: the rectified action would not enter the loss).
         boolean rectify = cfg.alpha1() > 0;
         rectified = forler.engine.Buffers.grow(rectified, B * actDim);
         long before = minQ.evaluations();
         if (rectify) rect.rectify(tau, minQ, b.obs().data, piS.data, b.index(), rng, rectified);
         double qEvals = (double) (minQ.evaluations() - before) / B;
         Tensor aHat = Tensor.of(java.util.Arrays.copyOf(rectified, B * actDim), B, actDim);
-        // Eq. 3.
+        // Algorithm 2 line 10: Eq. 3.
         Map<String, Double> m = new LinkedHashMap<>(critic.update(b, nextAction, cur, next, rng));
-        // Eq. 4.
+        // Algorithm 2 line 11: Eq. 4.
         actorOpt.zeroGrad();
         Tensor a = actor.meanAction(b.obs());                                    // [B, A]
         Tensor q = critic.q.minQ(b.obs(), a);                                    // [B]
-        float lambda = 1f / Math.max(meanAbs(q.data), 1e-6f);
+        float lambda = 1f / Math.max(meanAbs(q.data), 1e-6f);                   // λ: not in Eq. 4 (a deviation)
+        // Eq. 4: −λ·Q term + α2·‖π − π₀‖² term
         Tensor loss = q.mean().scale(-lambda).add(a.sub(pi0).square().sum(1, false).mean().scale(cfg.alpha2()));
-        if (rectify) loss = loss.add(a.sub(aHat).square().sum(1, false).mean().scale(cfg.alpha1()));
+        if (rectify) loss = loss.add(a.sub(aHat).square().sum(1, false).mean().scale(cfg.alpha1())); // Eq. 4, α1·‖π − â‖² term
         Tape.backward(loss);
         actorOpt.step();
         m.put("actor_loss", (double) loss.item());

@@ -55,11 +55,11 @@ public final class ForlerServer {
 
     /** Eqs. 6–7 for G steps on the stacked critics, then the broadcast. */
     public Map<String, Double> aggregate(List<QEnsemble> critics, List<QEnsemble> targets, int steps) {
-        learner.replaceCritic(QEnsemble.stack(critics), QEnsemble.stack(targets));
-        return learner.train(data, steps, batch);
+        learner.replaceCritic(QEnsemble.stack(critics), QEnsemble.stack(targets)); // Algorithm 2 line 16: 2K heads
+        return learner.train(data, steps, batch);                                   // lines 17–18: Eqs. 6 and 7, G steps
     }
 
-    /** The broadcast after {@link #aggregate}. */
+    /** The broadcast after {@link #aggregate} (Algorithm 2 line 19). */
     public Message message(int devices) { return message(devices, broadcast); }
 
     private Message message(int devices, Broadcast mode) {

@@ -25,13 +25,13 @@ public final class SacN implements Learner {
     public record Config(
             int heads,        // N = 10: SAC-N paper for MuJoCo (FORLER's server: 2K)
             int hidden,       // 256: CORL
-            int depth,        // 2 hidden layers (SPEC §5; 3 for MuJoCo-size)
+            int depth,        // 2 hidden layers (docs/design.md §Networks and defaults; 3 for MuJoCo-size)
             float gamma,      // 0.99
             float tau,        // 0.005
             float actorLr,    // 3e-4: CORL SAC-N
             float criticLr,   // 3e-4: CORL SAC-N
             float alphaLr,    // 3e-4: CORL SAC-N
-            float omega,      // ω_s = 0 for SAC-N; FORLER's server uses 1 (SPEC §5)
+            float omega,      // ω_s = 0 for SAC-N; FORLER's server uses 1 (docs/design.md §Server)
             float initAlpha) { // α at the start = 1: CORL's log α = 0
         public static Config defaults() { return new Config(10, 256, 2, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 0f, 1f); }
 
@@ -83,20 +83,22 @@ public final class SacN implements Learner {
         try (var g = Tape.noGrad()) {
             TanhGaussianActor.Sample next = actor.sample(b.nextObs(), rng);
             Tensor v = target.minQ(b.nextObs(), next.action()).sub(next.logProb().scale(alpha)); // [B]
+            // Eq. 6, the target B̂_K: r + γ(1−d)·(min over all heads of Q'(s', a') − β·log π_o(a'|s')), a' ~ π_o(s')
             y = b.rew().add(b.done().neg().addScalar(1f).mul(v).scale(cfg.gamma()));            // [B]
         }
-        // Actor and α on the current critic (CORL's SAC-N order: actor first, then critic).
+        // Eq. 7: actor and α on the current critic (CORL's SAC-N order: actor first, then critic).
         EntropyActor.Update u = pi.step(b.obs(), critic::minQ, rng);
 
         criticOpt.zeroGrad();
         Tensor qData = critic.q(b.obs(), b.act());                                         // [E, B]
-        Tensor loss = qData.sub(y).square().mean(1, false).sum();
+        Tensor loss = qData.sub(y).square().mean(1, false).sum();                          // Eq. 6, TD term: Σ_heads mean_b
         double conservative = 0;
         if (cfg.omega() > 0) {
             Tensor aPi;
             try (var g = Tape.noGrad()) {
                 aPi = actor.sample(b.obs(), rng).action();
             }
+            // Eq. 6, ω_s term: ω_s·(mean Q(s, a~π_o) − mean Q(s, a)), both means over all heads and the batch
             Tensor gap = critic.q(b.obs(), aPi).mean().sub(qData.mean()).scale(cfg.omega());
             conservative = gap.item();
             loss = loss.add(gap);

@@ -29,14 +29,14 @@ import java.util.Map;
  *   <li>actions live in the unit box, so noise σ and clip c are in units of half the action range
  *       (TD3+BC scales them by max_action, the same for symmetric boxes);</li>
  *   <li>the two critics are one 2-head {@link QEnsemble} (same maths as two MLPs);
- *       3 hidden layers on the MuJoCo-size tasks (SPEC §5) where TD3+BC uses 2.</li>
+ *       3 hidden layers on the MuJoCo-size tasks (docs/design.md §Networks and defaults) where TD3+BC uses 2.</li>
  * </ul>
  */
 public final class Td3Bc implements Learner {
     /** Hyper-parameters; every default says where it comes from. */
     public record Config(
             int hidden,         // 256: TD3+BC paper, CORL
-            int depth,          // 2 hidden layers: TD3+BC (SPEC §5: 3 for MuJoCo-size tasks)
+            int depth,          // 2 hidden layers: TD3+BC (docs/design.md §Networks and defaults: 3 for MuJoCo-size tasks)
             float gamma,        // 0.99: TD3+BC
             float tau,          // 0.005: TD3+BC
             float actorLr,      // 3e-4: TD3+BC
@@ -139,7 +139,7 @@ public final class Td3Bc implements Learner {
         double abs = 0;
         for (float v : q1.data) abs += Math.abs(v);
         float lambda = (float) (cfg.alpha() / Math.max(abs / q1.size(), 1e-12));
-        return q1.mean().scale(-lambda).add(pi.sub(b.act()).square().mean());
+        return q1.mean().scale(-lambda).add(pi.sub(b.act()).square().mean());         // Eq. 1
     }
 
     /** Updates done so far. */

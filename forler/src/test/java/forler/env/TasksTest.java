@@ -25,7 +25,7 @@ class TasksTest {
             double mid = (t.randomReturn() + t.expertReturn()) / 2;
             assertEquals(50.0, t.normalizedScore(mid), 1e-9);
         }
-        // D4RL's published references (SPEC §4)
+        // D4RL's published references (docs/design.md §Tasks and data)
         assertEquals(-20.27, Tasks.info("hopper").randomReturn(), 0.01);
         assertEquals(3234.3, Tasks.info("hopper").expertReturn(), 1e-9);
         assertEquals(12135.0, Tasks.info("halfcheetah").expertReturn(), 1e-9);

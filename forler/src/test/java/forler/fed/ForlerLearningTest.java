@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * FORLER learns: a short federated run on pendulum (3 devices with the shipped medium, medium-replay and expert
  * data, 10 rounds of Γ = 100 local steps, δ = 5, hidden 64, the settings of experiment E1) lifts the global policy
  * from about −40 (after the first round) to a clearly positive normalised score. Thresholds come from measured runs
- * with the EJML backend (see the README's "FORLER learning"): seed 0 went −43.6 → 27.1 (mean of the last 3 rounds), seed 1 −27.6 → 50.6;
+ * with the EJML backend (see docs/results.md, "Learning check of the main job"): seed 0 went −43.6 → 27.1 (mean of the last 3 rounds), seed 1 −27.6 → 50.6;
  * seeds 0–2 of E1 ended at 27.0, 44.7 and 25.5.
  */
 class ForlerLearningTest {

@@ -3,7 +3,7 @@ package forler.kernels;
 import java.util.Arrays;
 
 /**
- * Java twin of {@link CudaSearch}: the whole search of SPEC §5 step 3 on the CPU, built from the two kernel
+ * Java twin of {@link CudaSearch}: the whole search of docs/design.md §Rectification on the CPU, built from the two kernel
  * twins in the order the GPU runs them. Iteration i's candidates carry sample indices i·N .. i·N+N−1.
  */
 public final class CemSearchTwin {

@@ -1,7 +1,7 @@
 package forler.kernels;
 
 /**
- * Java twin of {@code cem_update.cu}: the per-state search update (online softmax of β·Q, weighted mean, isotropic
+ * Java twin of {@code cem_update.cu}: the per-state search update of Eq. 5 and Algorithm 1 line 6 (online softmax of β·Q, weighted mean, isotropic
  * std floored at 1e-3, best-candidate tracking) and the candidate sampling with the counter-based ε.
  *
  * <p>ε(seed, state, sample, dim) is bit-identical to the kernel's: Philox4x32-10 and Box–Muller with the same
@@ -9,7 +9,7 @@ package forler.kernels;
  * exp and its reduction order (a tree over 128 threads on the GPU, serial here) differ in the last bits.
  */
 public final class CemUpdateTwin {
-    /** Floor of the std, so the search never collapses to a point (SPEC §5). */
+    /** Floor of the std, so the search never collapses to a point (docs/design.md §Rectification). */
     public static final float MIN_STD = 1e-3f;
 
     private CemUpdateTwin() {}

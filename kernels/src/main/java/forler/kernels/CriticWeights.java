@@ -12,7 +12,7 @@ import java.util.List;
  * @param stateDim  S
  * @param actionDim A
  * @param hidden    H, the width of every hidden layer
- * @param layers    L >= 1, the number of hidden layers (SPEC §5: 2, or 3 for MuJoCo-size tasks)
+ * @param layers    L >= 1, the number of hidden layers (docs/design.md §Networks and defaults: 2, or 3 for MuJoCo-size tasks)
  * @param w0        [E, S+A, H] first layer weights
  * @param b0        [E, H]
  * @param wMid      [L-1, E, H, H] hidden-to-hidden weights (empty when L = 1)

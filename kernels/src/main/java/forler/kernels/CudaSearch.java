@@ -3,7 +3,7 @@ package forler.kernels;
 import java.util.Arrays;
 
 /**
- * The action search of SPEC §5 step 3 on the GPU, with the critic's weights resident on the device: per call it
+ * The action search of docs/design.md §Rectification on the GPU, with the critic's weights resident on the device: per call it
  * uploads the states (and x₀), then for I iterations evaluates the B·N candidates through all heads with the
  * min fused ({@code critic_min}) and updates each state's Gaussian, tracks its best candidate and samples the next
  * candidates ({@code cem_update}); only the best actions and their Q come back. Twin: {@link CemSearchTwin}.

@@ -25,7 +25,7 @@ public final class GpuBench {
         b.launchOverhead();
         b.gemm(1024);
         b.backendRoundTrip(256);
-        b.search(256, 20, 3, 17, 6, 256, 2, 2);   // a device's 2-head critic, SPEC defaults
+        b.search(256, 20, 3, 17, 6, 256, 2, 2);   // a device's 2-head critic, the defaults of docs/design.md §Rectification
         b.search(256, 20, 3, 17, 6, 256, 2, 10);  // the server's 2K heads (K = 5)
         b.write(out);
     }

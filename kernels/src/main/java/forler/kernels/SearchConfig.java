@@ -1,12 +1,12 @@
 package forler.kernels;
 
 /**
- * The action search of SPEC §5 step 3 (Eq. 5): I iterations of N Gaussian candidates per state.
+ * The action search of docs/design.md §Rectification (Eq. 5): I iterations of N Gaussian candidates per state.
  *
  * @param samples    N candidates per state and iteration (default 20, OMAR's)
  * @param iterations I (default 3, OMAR's)
- * @param beta       softmax temperature β of the weights w = softmax(β·Q) (default 1, SPEC §5)
- * @param initialStd y₀, the first iteration's standard deviation (default 2.0, SPEC §5)
+ * @param beta       softmax temperature β of the weights w = softmax(β·Q) (default 1, docs/design.md §Rectification)
+ * @param initialStd y₀, the first iteration's standard deviation (default 2.0, docs/design.md §Rectification)
  * @param low        [A] lower action bounds (candidates are clipped to the box)
  * @param high       [A] upper action bounds
  */
@@ -20,7 +20,7 @@ public record SearchConfig(int samples, int iterations, float beta, float initia
         }
     }
 
-    /** The SPEC defaults N = 20, I = 3, β = 1, y₀ = 2 over the box [low, high]. */
+    /** The defaults of docs/design.md §Rectification: N = 20, I = 3, β = 1, y₀ = 2 over the box [low, high]. */
     public static SearchConfig defaults(float[] low, float[] high) { return new SearchConfig(20, 3, 1f, 2f, low, high); }
 
     /** A, the action dimension. */
