@@ -1,7 +1,7 @@
 package forler.cli;
 
-import forler.data.D4rlIO;
 import forler.data.Dataset;
+import forler.data.DatasetFile;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
@@ -24,11 +24,13 @@ import java.util.function.Function;
 
 /**
  * {@code forler dataset --task pendulum --kind random --size 100000 --seed 0 --out data/pendulum-random.hdf5}:
- * collects a D4RL-style dataset (or loads it from the cache) and writes it as HDF5.
+ * collects a D4RL-style dataset (or loads it from the cache) and writes it as HDF5, in D4RL's layout or, with
+ * {@code --format minari}, in Minari's (one group per episode).
  */
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = "Collects an offline dataset the D4RL way (random, medium, expert, medium-expert, medium-replay) "
-                + "and writes it as HDF5 in D4RL's layout. Built datasets are cached and loaded the next time.")
+                + "and writes it as HDF5 in D4RL's layout (or Minari's: --format minari). Built datasets are cached "
+                + "(in D4RL's layout) and loaded the next time.")
 public final class DatasetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,6 +49,10 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "HDF5 file to write (atomically). Without it the dataset stays in the cache only.")
     Path out;
+
+    @Option(names = "--format", defaultValue = "d4rl", description = "Layout of --out: d4rl (flat arrays) or minari "
+            + "(one episode_{id} group per episode, as Minari's main_data.hdf5). Default: ${DEFAULT-VALUE}.")
+    String format;
 
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cacheDir;
@@ -79,7 +85,9 @@ public final class DatasetCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DatasetBuilder.Kind k;
         DatasetBuilder.Request req;
+        DatasetFile.Format fmt;
         try {
+            fmt = DatasetFile.Format.parse(format);
             k = DatasetBuilder.Kind.parse(kind);
             req = new DatasetBuilder.Request(task, k, size, seed, policyFile);
         } catch (IllegalArgumentException e) {
@@ -87,6 +95,8 @@ public final class DatasetCommand implements Callable<Integer> {
         }
         if (policyFile != null && !Files.isRegularFile(policyFile))
             throw new ParameterException(spec.commandLine(), "--policy " + policyFile + ": no such file");
+        if (fmt != DatasetFile.Format.D4RL && out == null)
+            throw new ParameterException(spec.commandLine(), "--format " + fmt.id() + " needs --out: the cache holds D4RL's layout only");
         if (noCache && out == null)
             throw new ParameterException(spec.commandLine(), "--no-cache needs --out: the dataset would be written nowhere");
         DatasetCache cache = noCache ? null : cacheDir != null ? new DatasetCache(cacheDir) : DatasetCache.defaultCache();
@@ -95,8 +105,8 @@ public final class DatasetCommand implements Callable<Integer> {
             Dataset d = builder.build(req);
             Path where;
             if (out != null) {
-                D4rlIO.write(out, d, Map.of("task", task, "kind", k.id(), "size", Integer.toString(size),
-                        "seed", Long.toString(seed)));
+                DatasetFile.write(out, d, Map.of("task", task, "kind", k.id(), "size", Integer.toString(size),
+                        "seed", Long.toString(seed)), fmt);
                 where = out;
             } else {
                 where = cache.path(DatasetBuilder.cacheKey(req, k == DatasetBuilder.Kind.RANDOM ? null

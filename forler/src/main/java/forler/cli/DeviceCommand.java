@@ -1,6 +1,6 @@
 package forler.cli;
 
-import forler.data.D4rlIO;
+import forler.data.DatasetFile;
 import forler.data.Dataset;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
@@ -25,7 +25,7 @@ public final class DeviceCommand implements Callable<Integer> {
     String server;
     @Option(names = "--id", required = true, description = "Device id k in [0, K).")
     int id;
-    @Option(names = "--data", description = "D_k as a D4RL-style HDF5 file (else built: --kind, --size, with the server's task and seed).")
+    @Option(names = "--data", description = "D_k as an HDF5 file in D4RL's or Minari's layout (else built: --kind, --size, with the server's task and seed).")
     Path data;
     @Option(names = "--kind", defaultValue = "medium", description = "Dataset kind when built (random, medium, expert, medium-replay, medium-expert). Default: ${DEFAULT-VALUE}.")
     String kind;
@@ -64,7 +64,7 @@ public final class DeviceCommand implements Callable<Integer> {
     /** D_k: the file, or built as `forler run` builds device k's (seed·100 + k). */
     private Dataset dataset(Settings s) {
         try {
-            if (data != null) return D4rlIO.read(data);
+            if (data != null) return DatasetFile.read(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

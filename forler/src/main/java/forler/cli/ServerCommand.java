@@ -1,6 +1,6 @@
 package forler.cli;
 
-import forler.data.D4rlIO;
+import forler.data.DatasetFile;
 import forler.data.Dataset;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
@@ -42,7 +42,7 @@ public final class ServerCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--local-steps", defaultValue = "100", description = "Local steps per round Γ (the server runs G = Γ unless --server-steps). Default: ${DEFAULT-VALUE}.")
     int localSteps;
-    @Option(names = "--server-data", description = "The server's D_o as a D4RL-style HDF5 file (else built: --data, --server-size).")
+    @Option(names = "--server-data", description = "The server's D_o as an HDF5 file in D4RL's or Minari's layout (else built: --data, --server-size).")
     Path serverData;
     @Option(names = "--data", defaultValue = "medium,medium-replay,expert", split = ",",
             description = "Kinds D_o is built from (an equal share of each), as `forler run`. Default: ${DEFAULT-VALUE}.")
@@ -123,7 +123,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** D_o: the file, or built as `forler run` builds it (an equal share of each kind, seed·100 + 99). */
     private Dataset serverDataset() throws Exception {
-        if (serverData != null) return D4rlIO.read(serverData);
+        if (serverData != null) return DatasetFile.read(serverData);
         DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
         LinkedHashSet<String> kinds = new LinkedHashSet<>(data);

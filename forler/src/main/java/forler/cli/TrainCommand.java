@@ -1,6 +1,6 @@
 package forler.cli;
 
-import forler.data.D4rlIO;
+import forler.data.DatasetFile;
 import forler.data.Dataset;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
@@ -25,7 +25,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
     @Option(names = "--dataset", defaultValue = "random",
             description = "A dataset kind built for --task (random, medium, expert, medium-replay, medium-expert; cached) "
-                    + "or a D4RL-layout .hdf5 file. Default: ${DEFAULT-VALUE}.")
+                    + "or an .hdf5 file in D4RL's or Minari's layout (told apart by its structure). Default: ${DEFAULT-VALUE}.")
     String dataset;
     @Option(names = "--size", defaultValue = "10000", description = "Transitions to build for a dataset kind (ignored for a file). Default: ${DEFAULT-VALUE}.")
     int size;
@@ -69,13 +69,13 @@ public final class TrainCommand implements Callable<Integer> {
         return new OfflineTraining.Options(algo, task, steps, evalEvery, evalEpisodes, seed, dir, resume, net.hidden, net.depth(task), net.batch, heads, false);
     }
 
-    /** A .hdf5 path (or any existing file) is read as a D4RL file; anything else must be a dataset kind. */
+    /** A .hdf5 path (or any existing file) is read as a D4RL or Minari file; anything else must be a dataset kind. */
     Dataset loadDataset() throws java.io.IOException {
         Path p = Path.of(dataset);
         boolean looksLikeFile = dataset.endsWith(".hdf5") || dataset.endsWith(".h5") || dataset.contains("/") || Files.exists(p);
         if (looksLikeFile) {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--dataset: no file " + p.toAbsolutePath());
-            return D4rlIO.read(p);
+            return DatasetFile.read(p);
         }
         DatasetBuilder.Kind kind;
         try {

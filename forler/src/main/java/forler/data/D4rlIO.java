@@ -3,6 +3,7 @@ package forler.data;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
+import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes {@link Dataset}s as HDF5 files in D4RL's layout, through jhdf (pure Java, no libhdf5):
@@ -53,21 +55,28 @@ public final class D4rlIO {
     public static void write(Path path, Dataset data, Map<String, String> attrs) throws IOException {
         if (data.size() == 0)
             throw new IllegalArgumentException("D4rlIO.write: refusing to write an empty dataset to " + path);
+        writeAtomically(path, "D4rlIO.write", f -> {
+            f.putDataset(OBSERVATIONS, rows(data.observations(), 0, data.size(), data.obsDim()));
+            f.putDataset(ACTIONS, rows(data.actions(), 0, data.size(), data.actDim()));
+            f.putDataset(REWARDS, data.rewards());
+            f.putDataset(NEXT_OBSERVATIONS, rows(data.nextObservations(), 0, data.size(), data.obsDim()));
+            f.putDataset(TERMINALS, data.terminals());
+            f.putDataset(TIMEOUTS, data.timeouts());
+            for (var e : new TreeMap<>(attrs).entrySet()) f.putAttribute(e.getKey(), e.getValue());
+        });
+    }
+
+    /** Runs {@code body} on a temp file beside {@code path}, then renames it over {@code path}. */
+    static void writeAtomically(Path path, String who, Consumer<WritableHdfFile> body) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, abs.getFileName() + ".", ".tmp");
         try {
             try (WritableHdfFile f = HdfFile.write(tmp)) {
-                f.putDataset(OBSERVATIONS, rows(data.observations(), data.size(), data.obsDim()));
-                f.putDataset(ACTIONS, rows(data.actions(), data.size(), data.actDim()));
-                f.putDataset(REWARDS, data.rewards());
-                f.putDataset(NEXT_OBSERVATIONS, rows(data.nextObservations(), data.size(), data.obsDim()));
-                f.putDataset(TERMINALS, data.terminals());
-                f.putDataset(TIMEOUTS, data.timeouts());
-                for (var e : new TreeMap<>(attrs).entrySet()) f.putAttribute(e.getKey(), e.getValue());
+                body.accept(f);
             } catch (RuntimeException e) {
-                throw new IOException("D4rlIO.write: jhdf failed writing " + tmp + ": " + e.getMessage(), e);
+                throw new IOException(who + ": jhdf failed writing " + tmp + ": " + e.getMessage(), e);
             }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
@@ -75,10 +84,10 @@ public final class D4rlIO {
         }
     }
 
-    /** [N * d] row-major to float[N][d], the shape jhdf infers the dataspace from. */
-    private static float[][] rows(float[] flat, int n, int d) {
-        float[][] out = new float[n][]; // [N][d]
-        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+    /** Rows [from, from + n) of a row-major [*, d] array as float[n][d], the shape jhdf infers the dataspace from. */
+    static float[][] rows(float[] flat, int from, int n, int d) {
+        float[][] out = new float[n][]; // [n][d]
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(flat, (from + i) * d, (from + i + 1) * d);
         return out;
     }
 
@@ -137,7 +146,7 @@ public final class D4rlIO {
         }
     }
 
-    private static HdfFile open(Path path) throws InvalidDatasetException {
+    static HdfFile open(Path path) throws InvalidDatasetException {
         try {
             HdfFile f = new HdfFile(path);
             f.getChildren(); // forces the root group to load: a file cut short usually fails here
@@ -147,28 +156,35 @@ public final class D4rlIO {
         }
     }
 
-    private static InvalidDatasetException unreadable(Path path, RuntimeException e) {
+    static InvalidDatasetException unreadable(Path path, RuntimeException e) {
         return new InvalidDatasetException(path, "is not a readable HDF5 file (truncated?): " + e, e);
     }
 
     /** A float array read from a key, with its leading dimension and the product of the others. */
-    private record Array2(float[] values, int rows, int cols, int[] dims) {
+    record Array2(float[] values, int rows, int cols, int[] dims) {
         String shapeText() { return Arrays.toString(dims); }
     }
 
-    private static io.jhdf.api.Dataset dataset(HdfFile f, Path path, String key) throws InvalidDatasetException {
-        Node node = f.getChild(key);
+    /** The key as messages name it: {@code actions} at the root, {@code episode_3/actions} inside a group. */
+    static String keyName(Group g, String key) {
+        String p = g.getPath();
+        return (p.startsWith("/") ? p.substring(1) : p) + (p.isEmpty() || p.endsWith("/") ? "" : "/") + key;
+    }
+
+    private static io.jhdf.api.Dataset dataset(Group g, Path path, String key) throws InvalidDatasetException {
+        Node node = g.getChild(key);
         if (node == null)
-            throw new InvalidDatasetException(path, "missing key '" + key + "' (D4RL layout needs observations, "
-                    + "actions, rewards, next_observations, terminals, timeouts; found " + f.getChildren().keySet() + ")");
+            throw new InvalidDatasetException(path, "missing key '" + keyName(g, key) + "' (D4RL layout needs observations, "
+                    + "actions, rewards, next_observations, terminals, timeouts; found " + g.getChildren().keySet() + ")");
         if (!(node instanceof io.jhdf.api.Dataset ds))
-            throw new InvalidDatasetException(path, "key '" + key + "' is a " + node.getType() + ", expected a dataset");
+            throw new InvalidDatasetException(path, "key '" + keyName(g, key) + "' is a " + node.getType() + ", expected a dataset");
         return ds;
     }
 
     /** Reads a numeric key of rank {@code rank} (rewards: rank 1, or [N, 1]) as float32, rejecting NaN and Inf. */
-    private static Array2 floats(HdfFile f, Path path, String key, int rank) throws InvalidDatasetException {
-        io.jhdf.api.Dataset ds = dataset(f, path, key);
+    static Array2 floats(Group g, Path path, String key, int rank) throws InvalidDatasetException {
+        io.jhdf.api.Dataset ds = dataset(g, path, key);
+        key = keyName(g, key);
         int[] dims = ds.getDimensions();
         boolean ok = dims.length == rank || (rank == 1 && dims.length == 2 && dims[1] == 1);
         if (!ok) throw new InvalidDatasetException(path, "key '" + key + "' has shape " + Arrays.toString(dims)
@@ -199,12 +215,13 @@ public final class D4rlIO {
     }
 
     /** Reads a boolean key of shape [n] from whichever encoding the writer used. */
-    private static boolean[] bools(HdfFile f, Path path, String key, int n) throws InvalidDatasetException {
-        io.jhdf.api.Dataset ds = dataset(f, path, key);
+    static boolean[] bools(Group g, Path path, String key, int n) throws InvalidDatasetException {
+        io.jhdf.api.Dataset ds = dataset(g, path, key);
+        key = keyName(g, key);
         int[] dims = ds.getDimensions();
         if (!(dims.length == 1 && dims[0] == n) && !(dims.length == 2 && dims[0] == n && dims[1] == 1))
             throw new InvalidDatasetException(path, "key '" + key + "' has shape " + Arrays.toString(dims)
-                    + ", expected [" + n + "] (one flag per row of 'observations')");
+                    + ", expected [" + n + "] (one flag per row of 'actions')");
         Object flat = ds.getDataFlat();
         if (flat instanceof boolean[] a) return a;
         boolean[] out = new boolean[n];
@@ -223,9 +240,14 @@ public final class D4rlIO {
     }
 
     private static void expectRows(Path path, String key, Array2 a, int n) throws InvalidDatasetException {
+        expectRows(path, key, a, n, "'observations' has " + n + " rows");
+    }
+
+    /** Fails unless {@code a} has {@code n} rows; {@code why} says where n comes from. */
+    static void expectRows(Path path, String key, Array2 a, int n, String why) throws InvalidDatasetException {
         if (a.rows != n)
             throw new InvalidDatasetException(path, "key '" + key + "' has shape " + a.shapeText() + " with " + a.rows
-                    + " rows, but 'observations' has " + n + " rows");
+                    + " rows, but " + why);
     }
 
     /** Builds next_observations from observations[i+1] within episodes; drops rows with no observed successor. */

@@ -76,6 +76,25 @@ class DatasetCommandTest {
         assertTrue(out.toString().startsWith(cached.toString()), out.toString());
     }
 
+    /** --format minari: the same transitions, one episode group each, read back through the layout detection. */
+    @Test
+    void minariFormatWritesTheSameTransitionsAsEpisodes() throws Exception {
+        Path file = tmp.resolve("point-random-minari.hdf5");
+        assertEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+                "--size", "120", "--seed", "2", "--format", "minari", "--no-cache", "--out", file.toString()), err.toString());
+        assertEquals(DatasetFile.Format.MINARI, DatasetFile.detect(file));
+        Dataset direct = DatasetBuilder.collect(new PointMassEnv(), DatasetBuilder.uniformRandom(new PointMassEnv()), 120, 2, "t", false);
+        DatasetTest.assertSameData(direct, DatasetFile.read(file));
+        assertEquals("random", D4rlIO.readAttributes(file).get("kind"));
+
+        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+                "--size", "10", "--format", "parquet", "--out", file.toString()));
+        assertTrue(err.toString().contains("unknown dataset format 'parquet', expected d4rl or minari"), err.toString());
+        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+                "--size", "10", "--format", "minari", "--cache", tmp.toString()));
+        assertTrue(err.toString().contains("--format minari needs --out"), err.toString());
+    }
+
     @Test
     void badArgumentsGiveClearErrors() {
         assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "mediocre",
