@@ -4,7 +4,6 @@ import forler.data.BehaviourPolicies;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
-import forler.rl.StateDict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Spec;
  * file written by {@code forler sac}) over N episodes: mean ± std return and the normalised score. This is how the
  * returns in docs/behaviour-policies.md were measured.
  */
-@Command(name = "behaviour", mixinStandardHelpOptions = true,
+@Command(name = "behaviour", mixinStandardHelpOptions = true, subcommands = BehaviourShipCommand.class,
         description = "List the shipped behaviour policies, or evaluate one (mean ± std return, normalised score).")
 public final class BehaviourCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -61,20 +60,7 @@ public final class BehaviourCommand implements Callable<Integer> {
         try (Env env = Tasks.make(p.task())) {
             if (ship != null) {
                 if (policy == null || kind == null) throw new IllegalArgumentException("--ship needs --policy FILE and --kind medium|expert");
-                Rollouts.Stats det = Rollouts.evaluate(env, p.deterministic(), episodes, seed);
-                Rollouts.Stats sto = Rollouts.evaluate(env, p.stochastic(), episodes, seed);
-                StateDict d = StateDict.read(policy);
-                d.meta.put("kind", kind);
-                d.meta.put("return_mean", String.format(Locale.ROOT, "%.4f", det.mean()));
-                d.meta.put("return_std", String.format(Locale.ROOT, "%.4f", det.std()));
-                d.meta.put("stochastic_return_mean", String.format(Locale.ROOT, "%.4f", sto.mean()));
-                d.meta.put("stochastic_return_std", String.format(Locale.ROOT, "%.4f", sto.std()));
-                d.meta.put("return_episodes", Integer.toString(episodes));
-                d.meta.put("return_seed", Long.toString(seed));
-                d.save(ship);
-                out.printf(Locale.ROOT, "%s %s -> %s: deterministic %.2f ± %.2f, stochastic %.2f ± %.2f over %d episodes (seed %d)%n",
-                        p.task(), kind, ship, det.mean(), det.std(), sto.mean(), sto.std(), episodes, seed);
-                out.flush();
+                BehaviourShipCommand.ship(policy, kind, episodes, seed, ship, out);
                 return 0;
             }
             Rollouts.Stats s = Rollouts.evaluate(env, stochastic ? p.stochastic() : p.deterministic(), episodes, seed);

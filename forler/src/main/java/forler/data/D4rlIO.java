@@ -3,6 +3,7 @@ package forler.data;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
+import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 
@@ -53,17 +54,37 @@ public final class D4rlIO {
      * {@code attrs} become string attributes of the root group (e.g. task, kind, seed).
      */
     public static void write(Path path, Dataset data, Map<String, String> attrs) throws IOException {
+        write(path, data, attrs, 0);
+    }
+
+    /**
+     * {@link #write(Path, Dataset, Map)} with every dataset chunked and deflate-compressed at {@code gzipLevel} (1–9; 0
+     * writes them contiguous and uncompressed), as D4RL's own files are: shipped replay buffers of tasks with sparse
+     * observations (ant's contact forces) shrink several-fold.
+     */
+    public static void write(Path path, Dataset data, Map<String, String> attrs, int gzipLevel) throws IOException {
         if (data.size() == 0)
             throw new IllegalArgumentException("D4rlIO.write: refusing to write an empty dataset to " + path);
+        if (gzipLevel < 0 || gzipLevel > 9)
+            throw new IllegalArgumentException("D4rlIO.write: gzip level must be 0 (none) to 9, got " + gzipLevel);
+        int n = data.size();
         writeAtomically(path, "D4rlIO.write", f -> {
-            f.putDataset(OBSERVATIONS, rows(data.observations(), 0, data.size(), data.obsDim()));
-            f.putDataset(ACTIONS, rows(data.actions(), 0, data.size(), data.actDim()));
-            f.putDataset(REWARDS, data.rewards());
-            f.putDataset(NEXT_OBSERVATIONS, rows(data.nextObservations(), 0, data.size(), data.obsDim()));
-            f.putDataset(TERMINALS, data.terminals());
-            f.putDataset(TIMEOUTS, data.timeouts());
+            f.putDataset(OBSERVATIONS, rows(data.observations(), 0, n, data.obsDim()), options(gzipLevel, n, data.obsDim()));
+            f.putDataset(ACTIONS, rows(data.actions(), 0, n, data.actDim()), options(gzipLevel, n, data.actDim()));
+            f.putDataset(REWARDS, data.rewards(), options(gzipLevel, n, 0));
+            f.putDataset(NEXT_OBSERVATIONS, rows(data.nextObservations(), 0, n, data.obsDim()), options(gzipLevel, n, data.obsDim()));
+            f.putDataset(TERMINALS, data.terminals(), options(gzipLevel, n, 0));
+            f.putDataset(TIMEOUTS, data.timeouts(), options(gzipLevel, n, 0));
             for (var e : new TreeMap<>(attrs).entrySet()) f.putAttribute(e.getKey(), e.getValue());
         });
+    }
+
+    /** Contiguous (level 0) or chunks of at most 4096 rows, deflated at {@code level}; {@code cols} 0 for a vector. */
+    private static DatasetCreationOptions options(int level, int rows, int cols) {
+        if (level == 0) return DatasetCreationOptions.DEFAULT;
+        int chunkRows = Math.min(rows, 4096);
+        return DatasetCreationOptions.builder().chunkDimensions(cols == 0 ? new int[] {chunkRows} : new int[] {chunkRows, cols})
+                .deflate(level).build();
     }
 
     /** Runs {@code body} on a temp file beside {@code path}, then renames it over {@code path}. */
