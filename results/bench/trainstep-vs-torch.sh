@@ -12,7 +12,7 @@ for r in $(seq "$rounds"); do
   echo "round $r/$rounds: PyTorch twin" >&2
   /usr/bin/python3 bench/peers/torch_train_step.py --threads 2 | tee -a "results/bench/torch-trainstep-$day.jsonl"
   echo "round $r/$rounds: ours" >&2
-  java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar TrainStepBench -p algo=cql,sacn12 \
+  java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar TrainStepBench -p algo=cql,sacn12 -p hidden=256 \
     -f 1 -wi 3 -i 4 -w 4s -r 5s -jvmArgsAppend -Dforler.backend=cpu -rf json -rff "results/bench/trainstep-$day-r$r.json" \
     | grep -E '^TrainStepBench'
 done

@@ -82,10 +82,10 @@ public final class StepProfile {
         Backend be = Backends.get();
         Backends.set(p.timed(be));
         bench.setup();
-        for (int i = 0; i < steps; i++) bench.step(); // warm-up: JIT, workspaces
+        for (int i = 0; i < steps; i++) bench.runStep(); // warm-up: JIT, workspaces
         p.byShape.clear();
         long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) bench.step();
+        for (int i = 0; i < steps; i++) bench.runStep();
         long total = System.nanoTime() - t0;
         List<Map.Entry<String, long[]>> rows = new ArrayList<>(p.byShape.entrySet());
         rows.sort((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]));

@@ -13,6 +13,8 @@ import java.util.Map;
  * one screen, as in micrograd. Everything else (MSE, Gaussian log-prob, the tanh-squash correction) is a
  * composition of these primitives. Every op checks shapes and names itself and both shapes when they do not fit.
  *
+ * <p>Each op adds the floating-point operations it does to {@link FlopCounter} beside its forward and its backward.
+ *
  * <p>Primitives: matmul, ensembleMatmul, add, sub, mul, scale, addScalar, relu, tanh, exp, log, softplus,
  * square, clamp, sum, mean, min, logsumexp, concat, repeat, take, reshape.
  */
@@ -168,7 +170,9 @@ public final class Tensor {
             for (int h = h0; h < h1; h++) {
                 int yo = h * rows * out;
                 be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
+                FlopCounter.gemm(rows, out, in);
                 if (bias != null) {
+                    FlopCounter.add((long) rows * out);
                     float[] bd = bias.data;
                     int bo = h * out;
                     be.parallelFor(rows, out, (r0, r1) -> {
@@ -188,13 +192,25 @@ public final class Tensor {
             forHeads(be, e, 2 * headCost, (h0, h1) -> { // each head's own gradients
                 for (int h = h0; h < h1; h++) {
                     int xo = shared ? 0 : h * rows * in, yo = h * rows * out, wo = h * in * out;
-                    if (gb != null) be.addColumnSums(rows, out, g, yo, gb, h * out); // db = Σ_rows dy
-                    if (gx != null && !shared) be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, true); // dx = dy·wᵀ
-                    if (gw != null) be.multTransA(in, out, rows, x.data, xo, g, yo, gw, wo, true); // dw = xᵀ·dy
+                    if (gb != null) { // db = Σ_rows dy
+                        be.addColumnSums(rows, out, g, yo, gb, h * out);
+                        FlopCounter.add((long) rows * out);
+                    }
+                    if (gx != null && !shared) { // dx = dy·wᵀ
+                        be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, true);
+                        FlopCounter.gemm(rows, in, out);
+                    }
+                    if (gw != null) { // dw = xᵀ·dy
+                        be.multTransA(in, out, rows, x.data, xo, g, yo, gw, wo, true);
+                        FlopCounter.gemm(in, out, rows);
+                    }
                 }
             });
             if (gx != null && shared) { // every head adds into the one dx, in head order
-                for (int h = 0; h < e; h++) be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, true);
+                for (int h = 0; h < e; h++) {
+                    be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, true);
+                    FlopCounter.gemm(rows, in, out);
+                }
             }
         });
         return r;
@@ -225,6 +241,7 @@ public final class Tensor {
         if (prc != null) return rowBinary(b, kind, os, prc[0], prc[1], prc[2]);
         int[] ia = BroadcastMaps.get(a.shape, os), ib = BroadcastMaps.get(b.shape, os);
         float[] y = new float[n], ad = a.data, bd = b.data;
+        FlopCounter.add(n); // one +, − or × per element
         for (int o = 0; o < n; o++) {
             float u = ad[ia == null ? o : ia[o]], v = bd[ib == null ? o : ib[o]];
             y[o] = kind == 0 ? u + v : kind == 1 ? u - v : u * v;
@@ -235,10 +252,12 @@ public final class Tensor {
             if (g == null) return;
             if (a.requiresGrad) {
                 float[] ga = a.ensureGrad();
+                FlopCounter.add(kind == 2 ? 2L * n : n); // ga += g (× b)
                 for (int o = 0; o < n; o++) ga[ia == null ? o : ia[o]] += kind == 2 ? g[o] * bd[ib == null ? o : ib[o]] : g[o];
             }
             if (b.requiresGrad) {
                 float[] gb = b.ensureGrad();
+                FlopCounter.add(kind == 0 ? n : 2L * n); // gb += g, −g or g × a
                 for (int o = 0; o < n; o++) {
                     float d = kind == 0 ? g[o] : kind == 1 ? -g[o] : g[o] * ad[ia == null ? o : ia[o]];
                     gb[ib == null ? o : ib[o]] += d;
@@ -256,6 +275,7 @@ public final class Tensor {
     private Tensor rowBinary(Tensor b, int kind, int[] os, int P, int R, int C) {
         Tensor a = this;
         float[] y = new float[a.data.length], ad = a.data, bd = b.data;
+        FlopCounter.add(y.length); // one +, − or × per element
         for (int p = 0; p < P; p++) {
             for (int r = 0, bo = p * C; r < R; r++) {
                 int o = (p * R + r) * C;
@@ -272,6 +292,7 @@ public final class Tensor {
             if (g == null) return;
             if (a.requiresGrad) {
                 float[] ga = a.ensureGrad();
+                FlopCounter.add(kind == 2 ? 2L * g.length : g.length); // ga += g (× b)
                 for (int p = 0; p < P; p++) {
                     for (int row = 0, bo = p * C; row < R; row++) {
                         int o = (p * R + row) * C;
@@ -282,6 +303,7 @@ public final class Tensor {
             }
             if (b.requiresGrad) {
                 float[] gb = b.ensureGrad();
+                FlopCounter.add(kind == 0 ? g.length : 2L * g.length); // gb += g, −g or g × a
                 for (int p = 0; p < P; p++) {
                     for (int row = 0, bo = p * C; row < R; row++) {
                         int o = (p * R + row) * C;
@@ -329,11 +351,13 @@ public final class Tensor {
     public Tensor scale(float c) {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // c × x
         for (int i = 0; i < y.length; i++) y[i] = c * x.data[i];
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(2L * y.length); // gx += c × g
             for (int i = 0; i < y.length; i++) gx[i] += c * r.grad[i];
         });
         return r;
@@ -346,11 +370,13 @@ public final class Tensor {
     public Tensor addScalar(float c) {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // x + c
         for (int i = 0; i < y.length; i++) y[i] = x.data[i] + c;
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(y.length); // gx += g
             for (int i = 0; i < y.length; i++) gx[i] += r.grad[i];
         });
         return r;
@@ -362,12 +388,14 @@ public final class Tensor {
     public Tensor relu() {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // max(x, 0)
         Backend be = Backends.get();
         be.parallelFor(y.length, 1, (from, to) -> { for (int i = from; i < to; i++) y[i] = Math.max(x.data[i], 0f); });
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             be.addWherePositive(y.length, x.data, r.grad, x.ensureGrad());
+            FlopCounter.add(y.length); // gx += g where x > 0
         });
         return r;
     }
@@ -376,11 +404,13 @@ public final class Tensor {
     public Tensor tanh() {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // tanh
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.tanh(x.data[i]);
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(4L * y.length); // gx += g × (1 − y·y)
             for (int i = 0; i < y.length; i++) gx[i] += r.grad[i] * (1f - y[i] * y[i]);
         });
         return r;
@@ -390,11 +420,13 @@ public final class Tensor {
     public Tensor exp() {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // exp
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.exp(x.data[i]);
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(2L * y.length); // gx += g × y
             for (int i = 0; i < y.length; i++) gx[i] += r.grad[i] * y[i];
         });
         return r;
@@ -404,11 +436,13 @@ public final class Tensor {
     public Tensor log() {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // log
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.log(x.data[i]);
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(2L * y.length); // gx += g / x
             for (int i = 0; i < y.length; i++) gx[i] += r.grad[i] / x.data[i];
         });
         return r;
@@ -418,6 +452,7 @@ public final class Tensor {
     public Tensor softplus() {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(6L * y.length); // max, abs, −, exp, log1p, +
         for (int i = 0; i < y.length; i++) {
             double v = x.data[i];
             y[i] = (float) (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
@@ -426,6 +461,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(6L * y.length); // gx += g × 1 / (1 + exp(−x))
             for (int i = 0; i < y.length; i++) gx[i] += r.grad[i] * (float) (1.0 / (1.0 + Math.exp(-x.data[i])));
         });
         return r;
@@ -435,11 +471,13 @@ public final class Tensor {
     public Tensor square() {
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(y.length); // x × x
         for (int i = 0; i < y.length; i++) y[i] = x.data[i] * x.data[i];
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(3L * y.length); // gx += 2 × x × g
             for (int i = 0; i < y.length; i++) gx[i] += 2f * x.data[i] * r.grad[i];
         });
         return r;
@@ -450,11 +488,13 @@ public final class Tensor {
         if (!(lo <= hi)) throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
         Tensor x = this;
         float[] y = new float[x.size()];
+        FlopCounter.add(2L * y.length); // min, max
         for (int i = 0; i < y.length; i++) y[i] = Math.min(Math.max(x.data[i], lo), hi);
         Tensor r = result(y, x.shape, x);
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(y.length); // gx += g inside the window
             for (int i = 0; i < y.length; i++) if (x.data[i] >= lo && x.data[i] <= hi) gx[i] += r.grad[i];
         });
         return r;
@@ -467,6 +507,7 @@ public final class Tensor {
         Tensor x = this;
         int ax = Shapes.axis("sum", x.shape, axis), outer = Shapes.outer(x.shape, ax), len = x.shape[ax], inner = Shapes.inner(x.shape, ax);
         float[] y = new float[outer * inner];
+        FlopCounter.add(x.size()); // one + per element
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < len; j++) {
                 int base = (o * len + j) * inner;
@@ -476,6 +517,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(x.size()); // gx += g
             for (int o = 0; o < outer; o++)
                 for (int j = 0; j < len; j++) {
                     int base = (o * len + j) * inner;
@@ -503,6 +545,7 @@ public final class Tensor {
         int ax = Shapes.axis("min", x.shape, axis), outer = Shapes.outer(x.shape, ax), len = x.shape[ax], inner = Shapes.inner(x.shape, ax);
         if (len == 0) throw new IllegalArgumentException("min: empty axis in shape " + Shapes.str(x.shape));
         float[] y = new float[outer * inner];
+        FlopCounter.add((long) outer * inner * (len - 1)); // len − 1 compares per output
         int[] arg = new int[outer * inner]; // index (into x.data) of the minimiser of each output
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++) {
@@ -518,6 +561,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(arg.length); // gx += g at the minimiser
             for (int k = 0; k < arg.length; k++) gx[arg[k]] += r.grad[k];
         });
         return r;
@@ -528,6 +572,7 @@ public final class Tensor {
         Tensor x = this;
         int ax = Shapes.axis("logsumexp", x.shape, axis), outer = Shapes.outer(x.shape, ax), len = x.shape[ax], inner = Shapes.inner(x.shape, ax);
         float[] y = new float[outer * inner];
+        FlopCounter.add((long) outer * inner * (4L * len + 2)); // per output: len max; len −, exp, +; log, +
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++) {
                 float m = Float.NEGATIVE_INFINITY;
@@ -540,6 +585,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(4L * x.size()); // gx += g × exp(x − lse): −, exp, ×, +
             for (int o = 0; o < outer; o++)
                 for (int i = 0; i < inner; i++) {
                     float g = r.grad[o * inner + i], lse = y[o * inner + i];
@@ -574,6 +620,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(r.size()); // gx += g
             for (int i = 0; i < gx.length; i++) gx[i] += r.grad[i];
         });
         return r;
@@ -610,6 +657,7 @@ public final class Tensor {
                     int block = t.shape[ax] * inner;
                     if (t.requiresGrad) {
                         float[] gt = t.ensureGrad();
+                        FlopCounter.add(block); // gt += g
                         for (int i = 0; i < block; i++) gt[o * block + i] += r.grad[off + i];
                     }
                     off += block;
@@ -636,6 +684,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(r.size()); // gx += g
             for (int o = 0; o < outer; o++)
                 for (int t = 0; t < times; t++) {
                     int src = (o * times + t) * inner;
@@ -664,6 +713,7 @@ public final class Tensor {
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
             float[] gx = x.ensureGrad();
+            FlopCounter.add(r.size()); // gx += g
             for (int o = 0; o < outer; o++)
                 for (int j = 0; j < idx.length; j++) {
                     int src = (o * idx.length + j) * inner, dst = (o * len + idx[j]) * inner;

@@ -1,6 +1,7 @@
 package forler.rl;
 
 import forler.engine.Buffers;
+import forler.engine.FlopCounter;
 import forler.engine.Backend;
 import forler.engine.Backends;
 import forler.engine.nn.EnsembleLinear;
@@ -64,12 +65,17 @@ public final class MinQ implements ActorRectification.QFunction {
                     } else {
                         backend.mult(m, fout, fin, src, 0, L.weight.data, e * fin * fout, dst, 0, false);
                     }
+                    FlopCounter.gemm(m, fout, fin);
+                    FlopCounter.add((l < depth - 1 ? 2L : 1L) * m * fout); // bias +, then ReLU's max on hidden layers
                     addBias(dst, m, fout, L.bias.data, e * fout, l < depth - 1);
                     src = dst;
                     dst = dst == h1 ? h2 : h1;
                 }
                 if (e == 0) System.arraycopy(src, 0, out, r0, m);     // last layer has width 1
-                else for (int i = 0; i < m; i++) out[r0 + i] = Math.min(out[r0 + i], src[i]);
+                else {
+                    FlopCounter.add(m); // min over heads
+                    for (int i = 0; i < m; i++) out[r0 + i] = Math.min(out[r0 + i], src[i]);
+                }
             }
         }
         evaluations += rows;

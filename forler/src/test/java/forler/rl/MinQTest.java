@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import forler.engine.FlopCounter;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
@@ -50,6 +51,17 @@ class MinQTest {
         assertArrayEquals(Arrays.copyOf(all, split), head);
         assertArrayEquals(Arrays.copyOfRange(all, split, rows), tail);
         assertEquals(2L * rows, minQ.evaluations());
+    }
+
+    /** Per row and head: the three products, bias + ReLU on the hidden layers, bias on the output; then the min over heads. */
+    @Test
+    void countsItsFlops() {
+        QEnsemble critic = new QEnsemble(3, S, A, 33, 2, new Rng(1));
+        int rows = MinQ.CHUNK_ROWS + 5;
+        float[] states = uniform(rows * S, 2), actions = uniform(rows * A, 3), out = new float[rows];
+        MinQ minQ = new MinQ(critic, S, A);
+        long perRowAndHead = 2L * ((S + A) * 33 + 33 * 33 + 33) + (2 * 33 + 2 * 33 + 1);
+        assertEquals(rows * (3 * perRowAndHead + 2), FlopCounter.count(() -> minQ.eval(states, 1, actions, rows, out)));
     }
 
     private static float[] uniform(int n, long seed) {

@@ -1,5 +1,6 @@
 package forler.engine.nn;
 
+import forler.engine.FlopCounter;
 import forler.engine.Tensor;
 import java.util.List;
 
@@ -42,6 +43,7 @@ public final class Adam {
             Tensor p = params.get(i);
             float[] g = p.grad(), mi = m[i], vi = v[i], d = p.data;
             if (g == null) continue;
+            FlopCounter.add(13L * d.length); // per element: m 3 (−, ×, +), v 4, denominator 3 (√, ÷, +), p 3 (×, ÷, −)
             for (int j = 0; j < d.length; j++) {
                 mi[j] += (1f - beta1) * (g[j] - mi[j]); // torch: exp_avg.lerp_(grad, 1 − β1)
                 vi[j] = beta2 * vi[j] + (1f - beta2) * g[j] * g[j];

@@ -1,5 +1,6 @@
 package forler.engine.nn;
 
+import forler.engine.FlopCounter;
 import forler.engine.Shapes;
 import forler.engine.Tensor;
 import java.util.Iterator;
@@ -21,6 +22,7 @@ public final class Modules {
         while (s.hasNext()) {
             Tensor a = s.next(), b = t.next();
             check(a, b);
+            FlopCounter.add(3L * a.data.length); // τ·a + (1 − τ)·b: ×, ×, + per element
             for (int i = 0; i < a.data.length; i++) b.data[i] = tau * a.data[i] + (1f - tau) * b.data[i];
         }
         if (t.hasNext()) throw new IllegalArgumentException("polyak: modules have different numbers of parameters");
