@@ -5,8 +5,10 @@ import forler.data.DatasetFile;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
+import forler.data.Episodes;
 import forler.data.PolicyProvider;
 import forler.env.Env;
+import forler.env.Tasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,6 +20,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -112,7 +116,7 @@ public final class DatasetCommand implements Callable<Integer> {
                 where = cache.path(DatasetBuilder.cacheKey(req, k == DatasetBuilder.Kind.RANDOM ? null
                         : policies.policyId(task, k, policyFile)));
             }
-            spec.commandLine().getOut().println(summary(where, d));
+            spec.commandLine().getOut().println(summary(where, d, task));
             return 0;
         } catch (IOException | UncheckedIOException | UnsupportedOperationException | IllegalStateException
                  | IllegalArgumentException e) {
@@ -122,17 +126,15 @@ public final class DatasetCommand implements Callable<Integer> {
     }
 
     /** One line: path, size, episodes, return mean ± std [min, max]. */
-    static String summary(Path where, Dataset d) {
-        double[] r = d.episodeReturns();
-        double mean = 0, sq = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-        for (double x : r) {
-            mean += x;
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        mean /= r.length;
-        for (double x : r) sq += (x - mean) * (x - mean);
-        return String.format("%s: %d transitions, %d episodes, episode return %.2f ± %.2f [%.2f, %.2f]",
-                where, d.size(), r.length, mean, Math.sqrt(sq / r.length), min, max);
+    /** One line: size, episodes, episode return mean ± std [min, max], and normalised when {@code task} is a registered task. */
+    static String summary(Path where, Dataset d, String task) {
+        double[] r = d.episodeReturns(), ms = Episodes.returnStats(d);
+        double min = Arrays.stream(r).min().orElse(Double.NaN), max = Arrays.stream(r).max().orElse(Double.NaN);
+        String line = String.format(Locale.ROOT, "%s: %d transitions, %d episodes, episode return %.2f ± %.2f [%.2f, %.2f]",
+                where, d.size(), r.length, ms[0], ms[1], min, max);
+        if (!Tasks.names().contains(task)) return line;
+        Tasks.Info info = Tasks.info(task); // normalisation is affine: the std scales by 100 / (R_expert − R_random)
+        double scale = 100 / (info.expertReturn() - info.randomReturn());
+        return line + String.format(Locale.ROOT, ", normalised %.1f ± %.1f", info.normalizedScore(ms[0]), ms[1] * Math.abs(scale));
     }
 }
