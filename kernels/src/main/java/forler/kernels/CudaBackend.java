@@ -23,6 +23,12 @@ public final class CudaBackend implements Backend {
 
     @Override public String name() { return "cuda"; }
 
+    /** The fused min-Q critic and search on the GPU, the critic's weights resident there ({@link CudaCritic}). */
+    @Override
+    public java.util.Optional<forler.engine.DeviceCritic> deviceCritic(int stateDim, forler.engine.nn.EnsembleLinear[] layers) {
+        return java.util.Optional.of(new CudaCritic(stateDim, layers));
+    }
+
     /** The device this backend runs on. */
     public String device() { return cuda.description(); }
 
