@@ -177,7 +177,7 @@ public final class Cuda {
      * One line for a failed start: JCuda's UnsatisfiedLinkError carries the stack traces of each way it tried to
      * load its library; its last nested error (e.g. "libcuda.so.1: cannot open shared object file") says why.
      */
-    private static String shortReason(Throwable e) {
+    static String shortReason(Throwable e) {
         String msg = String.valueOf(e.getMessage()), reason = e.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse("");
         for (String line : msg.split("\n")) {
             if (line.startsWith("java.lang.")) reason = line.substring("java.lang.".length());

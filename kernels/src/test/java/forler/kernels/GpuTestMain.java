@@ -67,13 +67,5 @@ public final class GpuTestMain {
         System.exit(counts[1] > 0 || (requireGpu && device == null) ? 1 : 0);
     }
 
-    static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.append('"').toString();
-    }
+    static String json(String s) { return GpuBench.json(s); }
 }
