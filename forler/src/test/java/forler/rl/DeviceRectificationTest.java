@@ -12,6 +12,7 @@ import forler.engine.Backends;
 import forler.engine.DeviceCritic;
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.engine.WithDeviceCritic;
 import forler.engine.nn.EnsembleLinear;
 import forler.kernels.CriticWeights;
 import forler.kernels.Cuda;
@@ -21,8 +22,6 @@ import forler.kernels.TwinCritic;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -223,45 +222,6 @@ class DeviceRectificationTest {
         float[] x = new float[n];
         rng.fillUniform(x, -1f, 1f);
         return x;
-    }
-
-    /** The CPU backend's products, plus a device critic made by {@code make}: the cuda backend's shape without a GPU. */
-    static final class WithDeviceCritic implements Backend {
-        private final Backend base;
-        private final BiFunction<Integer, EnsembleLinear[], DeviceCritic> make;
-
-        WithDeviceCritic(Backend base, BiFunction<Integer, EnsembleLinear[], DeviceCritic> make) {
-            this.base = base;
-            this.make = make;
-        }
-
-        @Override public String name() { return base.name() + "+device-critic"; }
-
-        @Override public void mult(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
-            base.mult(m, n, k, a, aOff, b, bOff, c, cOff, acc);
-        }
-
-        @Override public void multTransA(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
-            base.multTransA(m, n, k, a, aOff, b, bOff, c, cOff, acc);
-        }
-
-        @Override public void multTransB(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
-            base.multTransB(m, n, k, a, aOff, b, bOff, c, cOff, acc);
-        }
-
-        @Override public void addWherePositive(int n, float[] x, float[] g, float[] gx) { base.addWherePositive(n, x, g, gx); }
-
-        @Override public int threads() { return base.threads(); }
-
-        @Override public void addColumnSums(int rows, int cols, float[] g, int gOff, float[] out, int outOff) {
-            base.addColumnSums(rows, cols, g, gOff, out, outOff);
-        }
-
-        @Override public void parallelFor(int n, int cost, Range body) { base.parallelFor(n, cost, body); }
-
-        @Override public Optional<DeviceCritic> deviceCritic(int stateDim, EnsembleLinear[] layers) {
-            return Optional.of(make.apply(stateDim, layers));
-        }
     }
 
     /** A device critic that fails the test when it is used with a copy that differs from the live critic. */
