@@ -19,15 +19,20 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs this module's tests (GPU ones included) without Maven, for the GPU machine (kernels/gpu-check.sh):
- * {@code java -cp ... forler.kernels.GpuTestMain out.json}. Prints one line per test, writes a JSON summary,
- * exits 1 when a test failed or (with {@code --require-gpu}) when no GPU was found.
+ * {@code java -cp ... forler.kernels.GpuTestMain out.json [--require-gpu] [--class=NAME]...}. Prints one line per
+ * test, writes a JSON summary, exits 1 when a test failed or (with {@code --require-gpu}) when no GPU was found.
+ * {@code --class=} adds a test class of another module (e.g. {@code forler.rl.DeviceRectificationTest}).
  */
 public final class GpuTestMain {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "gpu-tests.json");
         boolean requireGpu = List.of(args).contains("--require-gpu");
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("forler.kernels"), selectClass("forler.engine.CudaFallbackTest")).build();
+        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectPackage("forler.kernels"), selectClass("forler.engine.CudaFallbackTest"));
+        for (String a : args) { // --class=forler.rl.DeviceRectificationTest: a test of another module on the classpath
+            if (a.startsWith("--class=")) builder.selectors(selectClass(a.substring("--class=".length())));
+        }
+        LauncherDiscoveryRequest request = builder.build();
         List<String> rows = new ArrayList<>();
         int[] counts = new int[3]; // succeeded, failed, skipped
         Launcher launcher = LauncherFactory.create();
