@@ -13,7 +13,7 @@ import java.util.Locale;
 /**
  * Timings of the kernels on the GPU machine, each beside its baseline (launch overhead, the naive GEMM, the simple
  * critic kernel, the CPU twin): {@code java -cp ... forler.kernels.GpuBench out.json}. Medians of repeated runs,
- * each synchronised; written as JSON (temp file, then rename). kernels/gpu-check.sh runs it.
+ * each synchronised; written as JSON (temp file, then rename). bench/gpu/run-all.sh runs it.
  */
 public final class GpuBench {
     private final Cuda cuda = Cuda.get();

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every kernel against its Java twin, |gpu − twin| <= atol + rtol·|twin|, on odd shapes. Skipped (visibly) where
- * there is no GPU or no libcuda; kernels/gpu-check.sh runs it on the GPU machine.
+ * there is no GPU or no libcuda; bench/gpu/run-all.sh runs it on the GPU machine.
  */
 @Tag("gpu")
 class GpuKernelsTest {

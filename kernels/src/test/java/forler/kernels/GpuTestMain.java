@@ -18,7 +18,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * Runs this module's tests (GPU ones included) without Maven, for the GPU machine (kernels/gpu-check.sh):
+ * Runs this module's tests (GPU ones included) without Maven, for the GPU machine (bench/gpu/run-all.sh):
  * {@code java -cp ... forler.kernels.GpuTestMain out.json [--require-gpu] [--class=NAME]...}. Prints one line per
  * test, writes a JSON summary, exits 1 when a test failed or (with {@code --require-gpu}) when no GPU was found.
  * {@code --class=} adds a test class of another module (e.g. {@code forler.rl.DeviceRectificationTest}).
