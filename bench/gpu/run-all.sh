@@ -68,5 +68,8 @@ python3 bench/gpu/summary.py "$W" "$OUT" || echo "run-all: summary.py failed; ra
 for f in "$W"/*.log; do echo "===== $(basename "$f")"; tail -c 60000 "$f"; done > "$OUT/logs.txt"
 cat "$OUT/summary.txt" 2>/dev/null
 bad=$(awk -F'\t' '$2 != 0' "$W/steps.tsv" | cut -f1 | tr '\n' ' ')
+for f in "$OUT"/jmh-*.json; do # JMH exits 0 when trials stop in setup: an empty result list is a failure too
+  [[ $(tr -d ' \n[]' < "$f" | wc -c) -gt 0 ]] || bad+="$(basename "$f" .json)(empty) "
+done
 if [[ -n "$bad" ]]; then echo "run-all: steps that failed or timed out: $bad"; exit 1; fi
 echo "run-all: all steps ran; results in $OUT"

@@ -50,12 +50,18 @@ def main(work, out):
     jmh = {n: load_json(os.path.join(out, f"jmh-{n}.json")) or [] for n in ("rectification", "rectification-n256", "search", "launch")}
 
     say(f"GPU: {gpu}")
+    for name, runs in jmh.items():
+        if not runs:
+            say(f"jmh-{name}: no results (its trials stopped in setup or the step timed out: see logs.txt)")
     say("steps: " + ", ".join(f"{s['step']} {'ok' if s['exit'] == 0 else 'EXIT ' + str(s['exit'])} {s['seconds']}s" for s in steps))
     if tests:
         say(f"tests on {tests.get('device')}: {tests['succeeded']} passed, {tests['failed']} failed, {tests['skipped']} skipped")
-        for t in tests["tests"]:
-            if t["status"] != "OK":
-                say(f"  {t['status']} {t['test']}  {t.get('message', '')[:160]}")
+        failed = [t for t in tests["tests"] if t["status"] == "FAILED"]
+        skipped = [t for t in tests["tests"] if t["status"] == "SKIPPED"]
+        for t in failed + skipped[:5]:
+            say(f"  {t['status']} {t['test']}  {t.get('message', '')[:160]}")
+        if len(skipped) > 5:
+            say(f"  ... and {len(skipped) - 5} more skipped (all in gpu-results.json)")
     else:
         say("tests: no result")
 
@@ -96,7 +102,7 @@ def main(work, out):
     unavailable = next((r for r in rows if r.get("name") == "cublas_unavailable"), None)
     if unavailable:
         say("  JCublas: " + unavailable["reason"][:200])
-    by = {(r["name"], r["shape"].split(" ")[0]): r for r in rows if r.get("name", "").startswith("train_")}
+    by = {(r["name"], r["shape"].split(" ")[0].rstrip(",")): r for r in rows if r.get("name", "").startswith("train_")}
     for (name, shape), r in sorted(by.items()):
         if not name.endswith("_tiled"):
             continue
