@@ -3,7 +3,7 @@
 # thread, __syncthreads = std::barrier, dynamic shared memory pre-filled with NaN to expose unwritten reads), runs
 # them on random odd shapes and compares with the Java twins (Compare.java). Needs g++ >= 11 (C++20) and a JDK 17+.
 # It checks indexing, barriers and arithmetic order; it cannot see warp-level or memory-model effects, launch
-# limits or performance: the GPU tests (kernels/gpu-check.sh) remain the real check.
+# limits or performance: the GPU tests (bench/gpu/run-all.sh) remain the real check.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

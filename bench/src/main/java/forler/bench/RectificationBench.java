@@ -32,9 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar RectificationBench -p backend=cpu \
  *      -f 1 -wi 2 -i 3 -w 1s -r 2s -rf json -rff results/rectification/rectification-cpu.json
  * </pre>
- * {@code backend=cuda} runs the same step with every GEMM on the CUDA backend; without a GPU its trials stop in
- * setup with "backend=cuda skipped: no usable CUDA device ..." and JMH goes on with the others
- * ({@code -p backend=cpu} leaves them out).
+ * {@code backend=cuda} runs the same step with every GEMM on the CUDA backend (operands copied per call) and the
+ * rectification's min-Q and search fused on the GPU, on device-resident critic weights ({@code DeviceMinQ});
+ * {@code cuda-search} keeps the training GEMMs on the CPU and only the rectification on the GPU. Without a GPU
+ * their trials stop in setup with "backend=cuda skipped: no usable CUDA device ..." and JMH goes on with the
+ * others ({@code -p backend=cpu} leaves them out).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -54,7 +56,7 @@ public class RectificationBench {
         @Param({"3", "4"})
         public int iterations;
 
-        @Param({"cpu", "cuda"})
+        @Param({"cpu", "cuda", "cuda-search"})
         public String backend;
 
         @Param({"pendulum"})

@@ -1,8 +1,10 @@
 package forler.bench;
 
 import forler.data.Dataset;
+import forler.engine.Backend;
 import forler.engine.Backends;
 import forler.engine.Rng;
+import forler.engine.WithDeviceCritic;
 import forler.rl.ActionScale;
 import forler.rl.DatasetTransitions;
 import forler.rl.QEnsemble;
@@ -58,8 +60,10 @@ record SyntheticTask(String name, int obsDim, int actDim) {
     }
 
     /**
-     * Installs the process-wide backend of a {@code backend} parameter: {@code cpu} (Vector API GEMM) or
-     * {@code cuda}; the latter fails with a message saying how to leave it out where there is no GPU.
+     * Installs the process-wide backend of a {@code backend} parameter: {@code cpu} (Vector API GEMM),
+     * {@code cuda} (every GEMM on the GPU, copied per call, and the rectification fused on the GPU) or
+     * {@code cuda-search} (the CPU's GEMMs, the rectification fused on the GPU); the cuda ones fail
+     * with a message saying how to leave them out where there is no GPU.
      */
     static void useBackend(String backend) {
         switch (backend) {
@@ -73,8 +77,16 @@ record SyntheticTask(String name, int obsDim, int actDim) {
                 } catch (RuntimeException | LinkageError e) {
                     throw noCuda(e);
                 }
+            case "cuda-search": // the CPU's GEMMs for training, the rectification's min-Q and search on the GPU
+                try {
+                    Backend gpu = Backends.byName("cuda");
+                    Backends.set(new WithDeviceCritic(Backends.byName("cpu"), (s, l) -> gpu.deviceCritic(s, l).orElseThrow()));
+                    return;
+                } catch (RuntimeException | LinkageError e) {
+                    throw noCuda(e);
+                }
             default:
-                throw new IllegalArgumentException("unknown backend param '" + backend + "': use cpu or cuda");
+                throw new IllegalArgumentException("unknown backend param '" + backend + "': use cpu, cuda or cuda-search");
         }
     }
 

@@ -49,6 +49,14 @@ public interface Backend {
      */
     default void parallelFor(int n, int cost, Range body) { body.run(0, n); }
 
+    /**
+     * The fused critic and search of this backend for an ensemble critic with these layers (filled with their
+     * current values), or empty when the backend has none and the caller's CPU path applies (the default).
+     */
+    default java.util.Optional<DeviceCritic> deviceCritic(int stateDim, forler.engine.nn.EnsembleLinear[] layers) {
+        return java.util.Optional.empty();
+    }
+
     /** A loop body over indices [from, to). */
     @FunctionalInterface
     interface Range { void run(int from, int to); }

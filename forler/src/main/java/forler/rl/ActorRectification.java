@@ -17,6 +17,9 @@ import forler.engine.Rng;
  * The best of all candidates ∪ π(s) on a search step is thus found exactly as the paper's line 8 says, and a
  * step costs I·N·[τ mod δ = 0] + 2 Q-evaluations per state, the model E7 measures. All candidates of a batch
  * are scored in one call of B·N rows; nothing is allocated per step once the workspaces have grown.
+ *
+ * <p>With a {@link FusedSearch} Q-function (the {@code cuda} backend) the search runs on the device in one call;
+ * the pair step stays here. The CPU path ({@link MinQ}, Java Gaussians) is the default and the reference.
  */
 public final class ActorRectification {
     /** Batched min-over-heads Q: out[r] = Q(states[r / repeat], actions[r]). {@link MinQ} is the real one. */
@@ -25,6 +28,16 @@ public final class ActorRectification {
 
         /** Rows evaluated so far. */
         long evaluations();
+    }
+
+    /**
+     * A Q-function that also runs the whole search where it evaluates (the {@code cuda} backend's fused search,
+     * {@link DeviceMinQ}): the same Eq. 5 iterations, candidates clipped to the unit box, std floored at 1e-3, with
+     * ε from its own stream keyed by {@code seed} instead of the {@link Rng}'s Gaussians.
+     */
+    public interface FusedSearch extends QFunction {
+        /** Writes the best of the I·N candidates of each of B states into {@code bestOut} [B, A]. */
+        void search(float[] states, int b, float[] x0, Config cfg, long seed, float[] bestOut);
     }
 
     /** Search settings; every default says where it comes from. */
@@ -106,6 +119,10 @@ public final class ActorRectification {
      * Exactly I·N Q-evaluations per state.
      */
     public void search(QFunction qf, float[] states, float[] pi, int B, Rng rng, float[] bestOut) {
+        if (qf instanceof FusedSearch f) { // the device's search: one seed from the Rng keys its ε stream
+            f.search(states, B, cfg.initAtPolicy() ? pi : null, cfg, rng.nextLong(), bestOut);
+            return;
+        }
         int N = cfg.samples(), A = actDim;
         cand = Buffers.grow(cand, B * N * A);   // [B, N, A]
         q = Buffers.grow(q, B * N);             // [B, N]

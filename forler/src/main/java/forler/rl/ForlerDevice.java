@@ -1,5 +1,6 @@
 package forler.rl;
 
+import forler.engine.Backends;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
@@ -21,6 +22,11 @@ import java.util.Map;
  * none; the deterministic actor is the mean head tanh(μ(s)) of a tanh-Gaussian network, so that π_o's mean
  * can be copied in; the CQL term's π(s) samples are π(s) + N(0, σ²) noise (σ = {@code cqlNoise}), clipped,
  * importance-weighted by the Gaussian density; the target action a' = π(s') is deterministic.
+ *
+ * <p>With a backend that keeps the critic on its device ({@code -Dforler.backend=cuda}), the rectification's
+ * Q-evaluations and search run there ({@link DeviceMinQ}); the device copy of the critic is refreshed, in one
+ * upload, at the start of each rectification, so it is the critic after the previous step's update. Its ε stream
+ * differs from the CPU path's Gaussians, so the two paths draw different candidates from the same seed.
  */
 public final class ForlerDevice {
     /** Device hyper-parameters; every default says where it comes from. */
@@ -48,7 +54,7 @@ public final class ForlerDevice {
     public final ConservativeCritic critic;
     private final Adam actorOpt;
     private final Transitions data;
-    private final MinQ minQ;
+    private final ActorRectification.QFunction minQ; // MinQ (CPU, default) or DeviceMinQ (the backend's device critic)
     private final Rng rng;
     private final int actDim;
     private float[] rectified = new float[0];
@@ -65,8 +71,13 @@ public final class ForlerDevice {
                 cfg.tau(), cfg.cqlWeight(), cfg.cqlSamples(), 1f, rng);
         actorOpt = new Adam(actor.paramList(), cfg.actorLr());
         rect = new ActorRectification(rcfg, actDim, data.actions());
-        minQ = new MinQ(critic.q, data.obsDim(), actDim);
+        minQ = Backends.get().deviceCritic(data.obsDim(), critic.q.net.layers)
+                .<ActorRectification.QFunction>map(d -> new DeviceMinQ(d, critic.q))
+                .orElseGet(() -> new MinQ(critic.q, data.obsDim(), actDim));
     }
+
+    /** The rectification's Q-function: {@link MinQ} on the CPU, or {@link DeviceMinQ} with the cuda backend. */
+    public ActorRectification.QFunction rectificationQ() { return minQ; }
 
     public int datasetSize() { return data.size(); }
 
@@ -104,6 +115,8 @@ public final class ForlerDevice {
         boolean rectify = cfg.alpha1() > 0;
         rectified = forler.engine.Buffers.grow(rectified, B * actDim);
         long before = minQ.evaluations();
+        // The device copy of Q_k^τ: one upload of the packed weights, after the last step's critic update (or a receive/load).
+        if (rectify && minQ instanceof DeviceMinQ d) d.refresh();
         if (rectify) rect.rectify(tau, minQ, b.obs().data, piS.data, b.index(), rng, rectified);
         double qEvals = (double) (minQ.evaluations() - before) / B;
         Tensor aHat = Tensor.of(java.util.Arrays.copyOf(rectified, B * actDim), B, actDim);

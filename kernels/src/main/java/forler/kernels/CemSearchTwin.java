@@ -21,7 +21,7 @@ public final class CemSearchTwin {
      */
     public SearchResult search(float[] states, int b, float[] x0, SearchConfig cfg, long seed) {
         int n = cfg.samples(), a = critic.actionDim();
-        CudaSearch.checkShapes(critic, states, b, x0, cfg);
+        CudaSearch.checkShapes(critic.stateDim(), critic.actionDim(), states, b, x0, cfg);
         float[] mean = x0 == null ? new float[b * a] : x0.clone(); // [B, A]
         float[] std = new float[b];                                 // [B]
         Arrays.fill(std, cfg.initialStd());

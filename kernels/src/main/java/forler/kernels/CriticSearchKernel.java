@@ -22,31 +22,39 @@ public final class CriticSearchKernel {
         simple = cuda.function("critic_search", "critic_min_simple");
     }
 
-    /** The critic's weights on the device, uploaded once and refreshed with {@link #upload(CriticWeights)}. */
+    /**
+     * The critic's weights on the device as one {@link PackedCritic} buffer: uploaded once, refreshed with one
+     * host-to-device copy per {@link #upload(PackedCritic)}; the kernels get pointers into it.
+     */
     public static final class Weights implements AutoCloseable {
-        final GpuBuffer w0 = new GpuBuffer(), b0 = new GpuBuffer(), wMid = new GpuBuffer(), bMid = new GpuBuffer(),
-                wOut = new GpuBuffer(), bOut = new GpuBuffer();
-        private CriticWeights shape;
+        private final GpuBuffer all = new GpuBuffer(); // [pack size] w0 | b0 | wMid | bMid | wOut | bOut
+        private PackedCritic shape;
+        private long uploads;
 
-        public Weights(CriticWeights w) { upload(w); }
+        public Weights(CriticWeights w) { upload(PackedCritic.of(w)); }
 
-        /** Copies new values (e.g. after a training step); buffers grow if the shape grew. */
-        public void upload(CriticWeights w) {
-            w0.upload(w.w0(), 0, w.w0().length);
-            b0.upload(w.b0(), 0, w.b0().length);
-            wMid.upload(w.wMid(), 0, w.wMid().length);
-            bMid.upload(w.bMid(), 0, w.bMid().length);
-            wOut.upload(w.wOut(), 0, w.wOut().length);
-            bOut.upload(w.bOut(), 0, w.bOut().length);
-            shape = w;
+        public Weights(PackedCritic p) { upload(p); }
+
+        /** New values as separate arrays (packed first, which allocates; training refreshes use the packed form). */
+        public void upload(CriticWeights w) { upload(PackedCritic.of(w)); }
+
+        /** New values (e.g. after a training step) in one copy; the buffer grows if the shape grew. */
+        public void upload(PackedCritic p) {
+            all.upload(p.data(), 0, p.size());
+            shape = p;
+            uploads++;
         }
 
-        /** The dimensions (and host copy) of the last upload. */
-        public CriticWeights shape() { return shape; }
+        /** The dimensions of the last upload. */
+        public PackedCritic shape() { return shape; }
 
-        @Override public void close() {
-            for (GpuBuffer b : new GpuBuffer[] {w0, b0, wMid, bMid, wOut, bOut}) b.close();
-        }
+        /** Host-to-device copies of weights so far (one per upload). */
+        public long uploads() { return uploads; }
+
+        /** Part i of the pack (0 = w0 … 5 = bOut) as a device pointer. */
+        jcuda.driver.CUdeviceptr part(int i) { return all.at(shape.offsets[i]); }
+
+        @Override public void close() { all.close(); }
     }
 
     /**
@@ -57,10 +65,10 @@ public final class CriticSearchKernel {
      */
     public void forwardMin(GpuBuffer out, GpuBuffer states, GpuBuffer actions, int rows, int n, Weights w, boolean useSimple) {
         if (rows == 0) return;
-        CriticWeights c = w.shape();
-        int in = c.inputDim(), h = c.hidden();
-        var args = Cuda.args(out, states, actions, rows, n, c.stateDim(), c.actionDim(), w.w0, w.b0, w.wMid, w.bMid,
-                w.wOut, w.bOut, c.heads(), h, c.layers());
+        PackedCritic c = w.shape();
+        int in = c.stateDim() + c.actionDim(), h = c.hidden();
+        var args = Cuda.args(out, states, actions, rows, n, c.stateDim(), c.actionDim(), w.part(0), w.part(1), w.part(2),
+                w.part(3), w.part(4), w.part(5), c.heads(), h, c.layers());
         if (useSimple) {
             int bytes = (2 * Math.max(in, h) + SIMPLE_THREADS) * Sizeof.FLOAT;
             cuda.allowSharedMemory(simple, bytes, "critic_min_simple with S+A=" + in + ", H=" + h);

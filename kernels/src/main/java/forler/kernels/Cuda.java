@@ -133,7 +133,7 @@ public final class Cuda {
     }
 
     /**
-     * Kernel parameters: {@link GpuBuffer} (its device pointer), {@code Integer} (int), {@code Float} (float),
+     * Kernel parameters: {@link GpuBuffer} (its device pointer), {@code CUdeviceptr} (e.g. {@link GpuBuffer#at}), {@code Integer} (int), {@code Float} (float),
      * {@code Long} (unsigned long long).
      */
     public static Pointer args(Object... values) {
@@ -141,6 +141,7 @@ public final class Cuda {
         for (int i = 0; i < values.length; i++) {
             Object v = values[i];
             if (v instanceof GpuBuffer) p[i] = Pointer.to(((GpuBuffer) v).pointer());
+            else if (v instanceof jcuda.driver.CUdeviceptr) p[i] = Pointer.to((jcuda.driver.CUdeviceptr) v);
             else if (v instanceof Integer) p[i] = Pointer.to(new int[] {(Integer) v});
             else if (v instanceof Float) p[i] = Pointer.to(new float[] {(Float) v});
             else if (v instanceof Long) p[i] = Pointer.to(new long[] {(Long) v});
@@ -176,7 +177,7 @@ public final class Cuda {
      * One line for a failed start: JCuda's UnsatisfiedLinkError carries the stack traces of each way it tried to
      * load its library; its last nested error (e.g. "libcuda.so.1: cannot open shared object file") says why.
      */
-    private static String shortReason(Throwable e) {
+    static String shortReason(Throwable e) {
         String msg = String.valueOf(e.getMessage()), reason = e.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse("");
         for (String line : msg.split("\n")) {
             if (line.startsWith("java.lang.")) reason = line.substring("java.lang.".length());

@@ -22,7 +22,10 @@ public final class CudaSearch implements AutoCloseable {
     private long qEvaluations;
 
     /** Uploads {@code w}; throws {@link IllegalStateException} when there is no usable GPU. */
-    public CudaSearch(CriticWeights w) {
+    public CudaSearch(CriticWeights w) { this(PackedCritic.of(w)); }
+
+    /** Uploads {@code w} (one copy); throws {@link IllegalStateException} when there is no usable GPU. */
+    public CudaSearch(PackedCritic w) {
         cuda = Cuda.get();
         critic = new CriticSearchKernel(cuda);
         cem = new CemUpdateKernel(cuda);
@@ -30,10 +33,16 @@ public final class CudaSearch implements AutoCloseable {
     }
 
     /** Replaces the critic's weights on the device (after a training step). */
-    public void setWeights(CriticWeights w) {
+    public void setWeights(CriticWeights w) { setWeights(PackedCritic.of(w)); }
+
+    /** Replaces the critic's weights on the device with one host-to-device copy (after a training step). */
+    public void setWeights(PackedCritic w) {
         cuda.makeCurrent();
         weights.upload(w);
     }
+
+    /** Host-to-device copies of weights since construction (one per {@code setWeights}, one at construction). */
+    public long weightUploads() { return weights.uploads(); }
 
     /** Uses the simple one-block-per-row critic kernel (the benchmark's baseline) instead of the tuned one. */
     public CudaSearch simpleCritic(boolean simple) {
@@ -50,8 +59,22 @@ public final class CudaSearch implements AutoCloseable {
      * @param seed   the ε stream; use a different seed per call
      */
     public SearchResult search(float[] states, int b, float[] x0, SearchConfig cfg, long seed) {
-        CriticWeights c = weights.shape();
-        checkShapes(c, states, b, x0, cfg);
+        PackedCritic c = weights.shape();
+        float[] best = new float[b * c.actionDim()], bestQ = new float[b];
+        search(states, b, x0, cfg, seed, best, bestQ);
+        return new SearchResult(best, bestQ);
+    }
+
+    /**
+     * As {@link #search(float[], int, float[], SearchConfig, long)}, writing into the caller's arrays (no allocation
+     * once the device buffers have grown).
+     *
+     * @param bestActions [B, A] receives the best candidate per state
+     * @param bestQOut    [B] receives its Q
+     */
+    public void search(float[] states, int b, float[] x0, SearchConfig cfg, long seed, float[] bestActions, float[] bestQOut) {
+        PackedCritic c = weights.shape();
+        checkShapes(c.stateDim(), c.actionDim(), states, b, x0, cfg);
         int n = cfg.samples(), a = c.actionDim();
         cuda.makeCurrent();
         this.states.upload(states, 0, b * c.stateDim());
@@ -79,23 +102,35 @@ public final class CudaSearch implements AutoCloseable {
                     it + 1 < cfg.iterations());
         }
         qEvaluations += (long) b * n * cfg.iterations();
-        return new SearchResult(bestA.download(b * a), bestQ.download(b));
+        bestA.download(bestActions, 0, b * a);
+        bestQ.download(bestQOut, 0, b);
     }
 
     /** min over heads of Q(states[r / n], actions[r]) for rows = B·n given (state, action) rows: [rows]. */
     public float[] evaluate(float[] states, float[] actions, int b, int n) {
-        CriticWeights c = weights.shape();
-        if (states.length != b * c.stateDim() || actions.length != b * n * c.actionDim()) {
-            throw new IllegalArgumentException("evaluate: expected states [" + b + ", " + c.stateDim() + "] and actions ["
-                    + b * n + ", " + c.actionDim() + "], got " + states.length + " and " + actions.length + " floats");
+        float[] out = new float[b * n];
+        evaluate(states, actions, b, n, out);
+        return out;
+    }
+
+    /**
+     * As {@link #evaluate(float[], float[], int, int)} into {@code out} [B·n]; reads only the first B·S floats of
+     * {@code states} and B·n·A of {@code actions} (the arrays may be larger workspaces).
+     */
+    public void evaluate(float[] states, float[] actions, int b, int n, float[] out) {
+        PackedCritic c = weights.shape();
+        if (states.length < b * c.stateDim() || actions.length < b * n * c.actionDim() || out.length < b * n) {
+            throw new IllegalArgumentException("evaluate: expected states [" + b + ", " + c.stateDim() + "], actions ["
+                    + b * n + ", " + c.actionDim() + "] and out [" + b * n + "], got " + states.length + ", " + actions.length
+                    + " and " + out.length + " floats");
         }
         cuda.makeCurrent();
-        this.states.upload(states, 0, states.length);
-        this.actions.upload(actions, 0, actions.length);
+        this.states.upload(states, 0, b * c.stateDim());
+        this.actions.upload(actions, 0, b * n * c.actionDim());
         q.ensure((long) b * n);
         critic.forwardMin(q, this.states, this.actions, b * n, n, weights, simpleCritic);
         qEvaluations += (long) b * n;
-        return q.download(b * n);
+        q.download(out, 0, b * n);
     }
 
     @Override public void close() {
@@ -104,17 +139,17 @@ public final class CudaSearch implements AutoCloseable {
     }
 
     /** Shared with the twin: the shapes a search needs, or an error naming the one that is wrong. */
-    static void checkShapes(CriticWeights c, float[] states, int b, float[] x0, SearchConfig cfg) {
-        if (cfg.actionDim() != c.actionDim()) {
+    static void checkShapes(int stateDim, int actionDim, float[] states, int b, float[] x0, SearchConfig cfg) {
+        if (cfg.actionDim() != actionDim) {
             throw new IllegalArgumentException("search bounds have " + cfg.actionDim() + " dims but the critic's action has "
-                    + c.actionDim());
+                    + actionDim);
         }
-        if (states.length != b * c.stateDim()) {
-            throw new IllegalArgumentException("search states must be [" + b + ", " + c.stateDim() + "], got "
+        if (states.length != b * stateDim) {
+            throw new IllegalArgumentException("search states must be [" + b + ", " + stateDim + "], got "
                     + states.length + " floats");
         }
-        if (x0 != null && x0.length != b * c.actionDim()) {
-            throw new IllegalArgumentException("search x0 must be [" + b + ", " + c.actionDim() + "], got " + x0.length + " floats");
+        if (x0 != null && x0.length != b * actionDim) {
+            throw new IllegalArgumentException("search x0 must be [" + b + ", " + actionDim + "], got " + x0.length + " floats");
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.Locale;
 /**
  * Timings of the kernels on the GPU machine, each beside its baseline (launch overhead, the naive GEMM, the simple
  * critic kernel, the CPU twin): {@code java -cp ... forler.kernels.GpuBench out.json}. Medians of repeated runs,
- * each synchronised; written as JSON (temp file, then rename). kernels/gpu-check.sh runs it.
+ * each synchronised; written as JSON (temp file, then rename). bench/gpu/run-all.sh runs it.
  */
 public final class GpuBench {
     private final Cuda cuda = Cuda.get();
@@ -24,6 +24,7 @@ public final class GpuBench {
         GpuBench b = new GpuBench();
         b.launchOverhead();
         b.gemm(1024);
+        b.gemmTrainingShapes();
         b.backendRoundTrip(256);
         b.search(256, 20, 3, 17, 6, 256, 2, 2);   // a device's 2-head critic, the defaults of docs/design.md §Rectification
         b.search(256, 20, 3, 17, 6, 256, 2, 10);  // the server's 2K heads (K = 5)
@@ -51,6 +52,78 @@ public final class GpuBench {
                     add("gemm_" + op.name().toLowerCase(Locale.ROOT) + (simple ? "_naive" : "_tiled"),
                             n + "^3, device-resident", ms, 2.0 * n * n * n / (ms * 1e6), "GFLOP/s");
                 }
+        }
+    }
+
+    /**
+     * Our tiled GEMM beside cuBLAS (JCublas SGEMM) at the products of a device step (hidden 256, B = 256,
+     * HalfCheetah's S+A = 23): the critic's first and hidden layers on a batch, the search's B·N = 5120 rows, CQL's
+     * B·(1 + 2·10) = 5376 rows; and the 2-head ensemble [2, 5120, 256]·[2, 256, 256] as 2 tiled launches vs one
+     * strided-batched cuBLAS call. Without libcublas.so.12 the cuBLAS rows are left out and one row says why.
+     */
+    private void gemmTrainingShapes() {
+        CublasGemm blas;
+        try {
+            blas = CublasGemm.load();
+        } catch (IllegalStateException e) {
+            blas = null;
+            System.out.println("cublas rows skipped: " + e.getMessage());
+            rows.add("{\"name\":\"cublas_unavailable\",\"reason\":" + json(e.getMessage()) + "}");
+        }
+        GemmKernels g = new GemmKernels(cuda);
+        Rng rng = new Rng(4);
+        int[][] shapes = {{256, 256, 23}, {256, 256, 256}, {5120, 256, 256}, {5376, 256, 256}, {1024, 1024, 1024}}; // m, n, k
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2];
+            String shape = m + "x" + n + "x" + k + " (MxNxK), device-resident";
+            float[] a = new float[Math.max(m, n) * k];
+            rng.fillUniform(a, -1, 1);
+            try (GpuBuffer da = new GpuBuffer((long) Math.max(m, n) * k); GpuBuffer db = new GpuBuffer((long) Math.max(m, n) * k);
+                 GpuBuffer dc = new GpuBuffer((long) m * n)) {
+                da.upload(a, 0, a.length);
+                db.upload(a, 0, a.length);
+                for (GemmKernels.Op op : GemmKernels.Op.values()) {
+                    String o = op.name().toLowerCase(Locale.ROOT);
+                    double flops = 2.0 * m * n * k;
+                    double tiled = time(() -> g.launch(op, false, da, db, dc, m, n, k, false), 3, 20);
+                    add("train_gemm_" + o + "_tiled", shape, tiled, flops / (tiled * 1e6), "GFLOP/s");
+                    if (blas != null) {
+                        CublasGemm c = blas;
+                        double cu = time(() -> c.gemm(op, da, db, dc, m, n, k, false), 3, 20);
+                        add("train_gemm_" + o + "_cublas", shape, cu, flops / (cu * 1e6), "GFLOP/s");
+                    }
+                }
+            }
+        }
+        int e = 2, r = 5120, in = 256, out = 256;
+        String shape = "[" + e + "," + r + "," + in + "]x[" + e + "," + in + "," + out + "]";
+        double flops = 2.0 * e * r * in * out;
+        GpuBuffer[] xs = new GpuBuffer[e], ws = new GpuBuffer[e], ys = new GpuBuffer[e];
+        float[] x = new float[r * in], w = new float[in * out];
+        rng.fillUniform(x, -1, 1);
+        rng.fillUniform(w, -1, 1);
+        for (int h = 0; h < e; h++) {
+            xs[h] = GpuBuffer.of(x);
+            ws[h] = GpuBuffer.of(w);
+            ys[h] = new GpuBuffer((long) r * out);
+        }
+        double tiled = time(() -> {
+            for (int h = 0; h < e; h++) g.launch(GemmKernels.Op.NN, false, xs[h], ws[h], ys[h], r, out, in, false);
+        }, 3, 20);
+        add("train_ensemble_tiled", shape + ", one launch per head", tiled, flops / (tiled * 1e6), "GFLOP/s");
+        if (blas != null) {
+            try (GpuBuffer bx = new GpuBuffer((long) e * r * in); GpuBuffer bw = new GpuBuffer((long) e * in * out);
+                 GpuBuffer by = new GpuBuffer((long) e * r * out)) {
+                CublasGemm c = blas;
+                double cu = time(() -> c.ensemble(bx, false, bw, by, e, r, in, out, false), 3, 20);
+                add("train_ensemble_cublas", shape + ", strided batched", cu, flops / (cu * 1e6), "GFLOP/s");
+            }
+            blas.close();
+        }
+        for (int h = 0; h < e; h++) {
+            xs[h].close();
+            ws[h].close();
+            ys[h].close();
         }
     }
 
@@ -107,6 +180,16 @@ public final class GpuBench {
         System.out.println(line);
         rows.add(String.format(Locale.ROOT, "{\"name\":\"%s\",\"shape\":\"%s\",\"median_ms\":%.6f%s}", name, shape, ms,
                 unit == null ? "" : String.format(Locale.ROOT, ",\"rate\":%.4f,\"unit\":\"%s\"", rate, unit)));
+    }
+
+    static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
     }
 
     private void write(Path out) throws Exception {

@@ -44,6 +44,12 @@ public final class GpuBuffer implements AutoCloseable {
 
     CUdeviceptr pointer() { return ptr; }
 
+    /** The device address of element {@code i} (a kernel argument into part of this buffer). */
+    CUdeviceptr at(long i) {
+        if (i < 0 || i > capacity) throw new IllegalArgumentException("element " + i + " outside a buffer of " + capacity);
+        return ptr.withByteOffset(i * Sizeof.FLOAT);
+    }
+
     /** Copies {@code src[off, off+len)} to the start of this buffer, growing it when needed. */
     public void upload(float[] src, int off, int len) {
         checkRange(src.length, off, len);

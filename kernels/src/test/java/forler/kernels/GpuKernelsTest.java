@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every kernel against its Java twin, |gpu − twin| <= atol + rtol·|twin|, on odd shapes. Skipped (visibly) where
- * there is no GPU or no libcuda; kernels/gpu-check.sh runs it on the GPU machine.
+ * there is no GPU or no libcuda; bench/gpu/run-all.sh runs it on the GPU machine.
  */
 @Tag("gpu")
 class GpuKernelsTest {
@@ -59,6 +59,54 @@ class GpuKernelsTest {
                         Close.assertClose(op + (simple ? " naive" : " tiled") + (acc ? " +=" : ""), want, dc.download(m * n),
                                 1e-5 * Math.sqrt(k), 1e-5);
                     }
+        }
+    }
+
+    /** cuBLAS (the optional GEMM path and the benchmark's baseline) in our row-major conventions; skipped without libcublas.so.12. */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"1,1,1", "65,33,17", "130,70,300", "257,129,64"})
+    void cublasGemmEqualsNaiveBackend(int m, int n, int k) {
+        CublasGemm blas = cublas();
+        NaiveBackend ref = new NaiveBackend();
+        float[] a = Close.uniform(rng, m * k, -1, 1), b = Close.uniform(rng, k * n, -1, 1), c0 = Close.uniform(rng, m * n, -1, 1);
+        try (blas; GpuBuffer da = GpuBuffer.of(a); GpuBuffer db = GpuBuffer.of(b); GpuBuffer dc = new GpuBuffer(m * n)) {
+            for (GemmKernels.Op op : GemmKernels.Op.values())
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] want = c0.clone();
+                    switch (op) {
+                        case NN -> ref.mult(m, n, k, a, 0, b, 0, want, 0, acc);
+                        case TN -> ref.multTransA(m, n, k, a, 0, b, 0, want, 0, acc);
+                        case NT -> ref.multTransB(m, n, k, a, 0, b, 0, want, 0, acc);
+                    }
+                    dc.upload(c0, 0, m * n);
+                    blas.gemm(op, da, db, dc, m, n, k, acc);
+                    Close.assertClose(op + " cublas" + (acc ? " +=" : ""), want, dc.download(m * n), 1e-5 * Math.sqrt(k), 1e-5);
+                }
+        }
+    }
+
+    @Test
+    void cublasStridedBatchedEqualsPerHeadProducts() {
+        CublasGemm blas = cublas();
+        NaiveBackend ref = new NaiveBackend();
+        int e = 3, rows = 37, in = 23, out = 19;
+        float[] x = Close.uniform(rng, e * rows * in, -1, 1), w = Close.uniform(rng, e * in * out, -1, 1); // [E,rows,in], [E,in,out]
+        try (blas; GpuBuffer dx = GpuBuffer.of(x); GpuBuffer dw = GpuBuffer.of(w); GpuBuffer dy = new GpuBuffer(e * rows * out)) {
+            for (boolean shared : new boolean[] {false, true}) {
+                float[] want = new float[e * rows * out];                                                    // [E, rows, out]
+                for (int h = 0; h < e; h++) ref.mult(rows, out, in, x, shared ? 0 : h * rows * in, w, h * in * out, want, h * rows * out, false);
+                blas.ensemble(dx, shared, dw, dy, e, rows, in, out, false);
+                Close.assertClose("strided batched" + (shared ? " shared x" : ""), want, dy.download(e * rows * out), 1e-5 * Math.sqrt(in), 1e-5);
+            }
+        }
+    }
+
+    private static CublasGemm cublas() {
+        try {
+            return CublasGemm.load();
+        } catch (IllegalStateException e) {
+            assumeTrue(false, e.getMessage());
+            throw e;
         }
     }
 

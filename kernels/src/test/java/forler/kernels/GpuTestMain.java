@@ -18,16 +18,21 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * Runs this module's tests (GPU ones included) without Maven, for the GPU machine (kernels/gpu-check.sh):
- * {@code java -cp ... forler.kernels.GpuTestMain out.json}. Prints one line per test, writes a JSON summary,
- * exits 1 when a test failed or (with {@code --require-gpu}) when no GPU was found.
+ * Runs this module's tests (GPU ones included) without Maven, for the GPU machine (bench/gpu/run-all.sh):
+ * {@code java -cp ... forler.kernels.GpuTestMain out.json [--require-gpu] [--class=NAME]...}. Prints one line per
+ * test, writes a JSON summary, exits 1 when a test failed or (with {@code --require-gpu}) when no GPU was found.
+ * {@code --class=} adds a test class of another module (e.g. {@code forler.rl.DeviceRectificationTest}).
  */
 public final class GpuTestMain {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "gpu-tests.json");
         boolean requireGpu = List.of(args).contains("--require-gpu");
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("forler.kernels"), selectClass("forler.engine.CudaFallbackTest")).build();
+        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectPackage("forler.kernels"), selectClass("forler.engine.CudaFallbackTest"));
+        for (String a : args) { // --class=forler.rl.DeviceRectificationTest: a test of another module on the classpath
+            if (a.startsWith("--class=")) builder.selectors(selectClass(a.substring("--class=".length())));
+        }
+        LauncherDiscoveryRequest request = builder.build();
         List<String> rows = new ArrayList<>();
         int[] counts = new int[3]; // succeeded, failed, skipped
         Launcher launcher = LauncherFactory.create();
@@ -67,13 +72,5 @@ public final class GpuTestMain {
         System.exit(counts[1] > 0 || (requireGpu && device == null) ? 1 : 0);
     }
 
-    static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.append('"').toString();
-    }
+    static String json(String s) { return GpuBench.json(s); }
 }

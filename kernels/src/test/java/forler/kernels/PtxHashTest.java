@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * this fails when a kernel source changed but its PTX was not rebuilt. Works without nvcc.
  */
 class PtxHashTest {
-    /** The kernel sources, from the module directory (Maven) or the repository root (kernels/gpu-check.sh). */
+    /** The kernel sources, from the module directory (Maven) or the repository root (bench/gpu/run-all.sh). */
     private static final Path CUDA_SRC = Files.isDirectory(Path.of("src/main/cuda")) ? Path.of("src/main/cuda")
             : Path.of("kernels/src/main/cuda");
 
