@@ -118,13 +118,28 @@ public final class Experiments {
         return ps;
     }
 
+    /**
+     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
+     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
+     */
     private List<Map<String, Double>> runOnce(Federation.Options o, Path runDir) throws Exception {
-        Path csv = runDir.resolve("rounds.csv");
-        if (Files.exists(csv)) {
-            List<Map<String, Double>> rows = RunLog.readCsv(csv);
-            if (rows.size() >= o.rounds()) return rows; // done before
+        Path csv = runDir.resolve("rounds.csv"), json = runDir.resolve("rounds.json");
+        boolean resume = false;
+        if (Files.exists(csv) && Files.exists(json)) {
+            Map<String, String> recorded = RunLog.readInfo(json), requested = new java.util.LinkedHashMap<>();
+            o.settings().forEach((flag, v) -> requested.put(Federation.infoKey(flag), v));
+            requested.put("rounds", Integer.toString(o.rounds()));
+            String differs = requested.keySet().stream().filter(k -> !requested.get(k).equals(recorded.get(k))).findFirst().orElse(null);
+            if (differs == null) {
+                List<Map<String, Double>> rows = RunLog.readCsv(csv);
+                if (rows.size() >= o.rounds()) return rows; // done before, with these settings
+                resume = true; // killed: continue it
+            } else {
+                log.printf("%s: made with %s = %s, not %s: running it again%n", runDir, differs, recorded.get(differs), requested.get(differs));
+            }
         }
-        List<Map<String, Double>> rows = new Federation(o, datasets, log).run().rows();
+        if (!resume) for (String f : List.of("rounds.csv", "rounds.json", "checkpoint.safetensors")) Files.deleteIfExists(runDir.resolve(f));
+        List<Map<String, Double>> rows = new Federation(o.withResume(resume), datasets, log).run().rows();
         Files.deleteIfExists(runDir.resolve("checkpoint.safetensors")); // large; the rounds are what the results need
         return rows;
     }

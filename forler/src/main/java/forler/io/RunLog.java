@@ -85,6 +85,26 @@ public final class RunLog {
         return out;
     }
 
+    /** Reads back the info block of a JSON written by this class (e.g. a run's settings); empty when there is none. */
+    public static Map<String, String> readInfo(Path json) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        boolean in = false;
+        for (String line : java.nio.file.Files.readAllLines(json)) {
+            String t = line.trim();
+            if (t.startsWith("\"info\": {")) in = true;
+            else if (in && t.startsWith("}")) break;
+            else if (in) {
+                java.util.regex.Matcher kv = KEY_VALUE.matcher(t);
+                if (kv.matches()) m.put(unquote(kv.group(1)), unquote(kv.group(2)));
+            }
+        }
+        return m;
+    }
+
+    private static final java.util.regex.Pattern KEY_VALUE = java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\": \"((?:[^\"\\\\]|\\\\.)*)\",?");
+
+    private static String unquote(String s) { return s.replaceAll("\\\\(.)", "$1"); }
+
     private static String num(Double v) { return v == null ? "" : String.format(Locale.ROOT, "%.6g", v); }
 
     private static String jsonNum(Double v) { return v == null || v.isNaN() || v.isInfinite() ? "null" : num(v); }

@@ -1,0 +1,64 @@
+package forler.cli;
+
+import forler.env.Tasks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Flag checks done before any work: each failure is one line naming the flag, the value and the range. */
+final class Checks {
+    private Checks() {}
+
+    static void atLeast(String flag, long value, long min) {
+        if (value < min) throw new IllegalArgumentException(flag + " must be >= " + min + ", got " + value);
+    }
+
+    /** A weight: finite and >= 0 (NaN, infinities and negative weights are refused). */
+    static void weight(String flag, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) throw new IllegalArgumentException(flag + " must be a finite number >= 0, got " + value);
+    }
+
+    /** --cache: a folder, or a path where one can be made. */
+    static void folder(String flag, Path p) {
+        if (p != null && Files.exists(p) && !Files.isDirectory(p)) {
+            throw new IllegalArgumentException(flag + " " + p + " is a file, not a folder: give a folder (it is created when missing)");
+        }
+    }
+
+    /** An input file that must exist. */
+    static void file(String flag, Path p) {
+        if (p != null && !Files.isRegularFile(p)) throw new IllegalArgumentException(flag + ": no file " + p.toAbsolutePath());
+    }
+
+    /**
+     * Refuses sizes that cannot fit in the Java heap, estimated from below before anything is allocated: every
+     * network has at least (depth − 1)·hidden² weights, kept 4 times (weights, gradients, Adam's two moments), and a
+     * dataset holds about 2·obs + act + 2 floats per transition.
+     */
+    static void fitsInMemory(String task, int hidden, int depth, int networks, long transitions) {
+        Tasks.Info t = Tasks.info(task);
+        long max = Runtime.getRuntime().maxMemory();
+        double nets = 4.0 * 4 * networks * ((double) Math.max(1, depth - 1) * hidden * hidden + (double) hidden * (t.obsDim() + t.actDim()));
+        double data = 4.0 * transitions * (2L * t.obsDim() + t.actDim() + 2);
+        if (nets > 0.8 * max) {
+            throw new IllegalArgumentException(String.format("--hidden %d (× --depth %d) needs at least %s for the networks but Java may use %s: "
+                    + "lower --hidden, or give Java more with FORLER_JAVA_OPTS=-Xmx<size>", hidden, depth, size(nets), size(max)));
+        }
+        if (data > 0.8 * max) {
+            throw new IllegalArgumentException(String.format("--size: %d transitions need at least %s but Java may use %s: "
+                    + "lower --size (or --server-size, --devices), or give Java more with FORLER_JAVA_OPTS=-Xmx<size>", transitions, size(data), size(max)));
+        }
+    }
+
+    /** {@code run}: the kinds are cycled over the devices, so more kinds than devices would give D_o kinds no device has. */
+    static void kindsFitDevices(List<String> kinds, int devices) {
+        if (kinds.size() > devices) {
+            throw new IllegalArgumentException("--data gives " + kinds.size() + " kinds (" + String.join(",", kinds) + ") but --devices is "
+                    + devices + ": give at most " + devices + " kinds (device k gets kind k mod their number), or more --devices");
+        }
+    }
+
+    private static String size(double bytes) {
+        return bytes >= 1L << 30 ? String.format("%.1f GiB", bytes / (1L << 30)) : String.format("%.0f MiB", bytes / (1L << 20));
+    }
+}
