@@ -125,6 +125,10 @@ public final class Federation {
 
     public Result run() throws Exception {
         Tasks.Info info = Tasks.info(o.task());
+        // --resume: the checkpoint's settings are compared before any data is built
+        Path ckpt = o.out().resolve("checkpoint.safetensors");
+        StateDict resumed = o.resume() && Files.exists(ckpt) ? StateDict.read(ckpt) : null;
+        if (resumed != null) RunDir.checkSettings(o.settings(), recordedSettings(resumed), o.out());
         Env env = Tasks.make(o.task());
         ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
         // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o an equal share of every server kind (default: the devices' kinds).
@@ -144,7 +148,6 @@ public final class Federation {
         Federated method = create(dev, server, scale.dim());
 
         Files.createDirectories(o.out());
-        Path ckpt = o.out().resolve("checkpoint.safetensors");
         // rounds.json's info: every setting (keys as the flags, e.g. local_steps for --local-steps), then R and the score reference
         RunLog runLog = new RunLog(o.out(), "rounds");
         o.settings().forEach((flag, v) -> runLog.info(infoKey(flag), v));
@@ -152,13 +155,11 @@ public final class Federation {
                 : "D4RL reference returns");
         int start = 0;
         double qEvalsBefore = 0; // Q-evaluations of the rounds before a resume (the devices' counters start at 0)
-        if (o.resume() && Files.exists(ckpt)) {
-            StateDict s = StateDict.read(ckpt);
-            RunDir.checkSettings(o.settings(), recordedSettings(s), o.out());
-            method.load(s);
-            start = (int) s.getScalar("round") + 1;
+        if (resumed != null) {
+            method.load(resumed);
+            start = (int) resumed.getScalar("round") + 1;
             runLog.restore(RunLog.readCsv(o.out().resolve("rounds.csv")).subList(0, start));
-            qEvalsBefore = s.getScalar("q_evals", 0);
+            qEvalsBefore = resumed.getScalar("q_evals", 0);
             log.printf("resuming %s from %s after round %d%n", o.algo(), ckpt, start - 1);
         } else if (o.resume() && !o.quiet()) {
             log.printf("--resume: no checkpoint at %s, starting from round 0%n", ckpt);

@@ -45,7 +45,12 @@ public final class RunDir implements AutoCloseable {
                     + "--overwrite to replace it, or choose another --out");
         }
         boolean created = !Files.exists(dir);
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("--out " + dir + ": cannot create the folder (" + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName())
+                    + "): choose a folder you can write, e.g. under runs/", e);
+        }
         FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {

@@ -105,7 +105,12 @@ public final class RunLog {
 
     private static String unquote(String s) { return s.replaceAll("\\\\(.)", "$1"); }
 
-    private static String num(Double v) { return v == null ? "" : String.format(Locale.ROOT, "%.6g", v); }
+    /** Whole numbers (round, steps, counts) as integers, anything else with 6 significant digits. */
+    static String num(Double v) {
+        if (v == null) return "";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString(v.longValue());
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
 
     private static String jsonNum(Double v) { return v == null || v.isNaN() || v.isInfinite() ? "null" : num(v); }
 
