@@ -55,6 +55,7 @@ public final class DeviceCommand implements Callable<Integer> {
         Checks.atLeast("--size", size, 1);
         Checks.atLeast("--give-up-s", giveUpS, 1);
         Checks.file("--ca", ca);
+        Checks.file("--data", data);
         Checks.folder("--cache", cache);
         DatasetBuilder.Kind.parse(kind);
         Dataset file = data != null ? D4rlIO.read(data) : null; // a bad file is named now, not after connecting

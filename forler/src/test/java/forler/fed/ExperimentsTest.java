@@ -40,10 +40,13 @@ class ExperimentsTest {
     /** Writes each hand-written run's rounds.json with the settings of the run the experiment asks for (else it would run it again). */
     static void recordSettings(Map<Path, Federation.Options> runs) throws Exception {
         for (Map.Entry<Path, Federation.Options> r : runs.entrySet()) {
+            Path csv = r.getKey().resolve("rounds.csv");
+            String rows = Files.readString(csv); // kept as written: RunLog would round the hand-computed scores to 6 digits
             RunLog log = new RunLog(r.getKey(), "rounds");
             Experiments.recordedInfo(r.getValue()).forEach(log::info);
-            log.restore(RunLog.readCsv(r.getKey().resolve("rounds.csv")));
+            log.restore(RunLog.readCsv(csv));
             log.flush();
+            Files.writeString(csv, rows);
         }
     }
 
