@@ -1,5 +1,7 @@
 package forler.cli;
 
+import forler.data.Dataset;
+import forler.env.Env;
 import forler.env.Tasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,36 @@ final class Checks {
         if (kinds.size() > devices) {
             throw new IllegalArgumentException("--data gives " + kinds.size() + " kinds (" + String.join(",", kinds) + ") but --devices is "
                     + devices + ": give at most " + devices + " kinds (device k gets kind k mod their number), or more --devices");
+        }
+    }
+
+    /**
+     * A dataset file for {@code task}: its dimensions must be the task's, and its actions inside the task's bounds
+     * (a file in another unit would otherwise be clipped silently into nonsense); with {@code clip} such actions are
+     * only counted in a warning on {@code warn}, and the learners clip them.
+     */
+    static Dataset taskData(String flag, Path file, Dataset d, String task, boolean clip, java.io.PrintStream warn) {
+        try (Env env = Tasks.make(task)) {
+            if (d.obsDim() != env.obsDim() || d.actDim() != env.actDim()) {
+                throw new IllegalArgumentException(flag + " " + file + ": observations/actions have " + d.obsDim() + "/" + d.actDim()
+                        + " dimensions but task " + task + " has " + env.obsDim() + "/" + env.actDim() + ": give a dataset of that task");
+            }
+            float[] low = env.actLow(), high = env.actHigh(), a = d.actions(); // a: [N, A]
+            long outside = 0;
+            float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < a.length; i++) {
+                int j = i % low.length;
+                float tol = 1e-5f * Math.max(1f, high[j] - low[j]);
+                if (a[i] < low[j] - tol || a[i] > high[j] + tol) outside++;
+                min = Math.min(min, a[i]);
+                max = Math.max(max, a[i]);
+            }
+            if (outside == 0) return d;
+            String what = String.format(java.util.Locale.ROOT, "%s %s: %d of %d action values lie outside task %s's bounds %s..%s (the file's range is %g..%g)",
+                    flag, file, outside, a.length, task, java.util.Arrays.toString(low), java.util.Arrays.toString(high), min, max);
+            if (!clip) throw new IllegalArgumentException(what + ": rescale the actions, or add --clip-actions to clip them");
+            warn.println("warning: " + what + "; clipped to the bounds (--clip-actions)");
+            return d;
         }
     }
 

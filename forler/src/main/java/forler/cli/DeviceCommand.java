@@ -43,6 +43,8 @@ public final class DeviceCommand implements Callable<Integer> {
     int giveUpS;
     @Option(names = "--step-delay-ms", defaultValue = "0", hidden = true, description = "Sleep after each local step (simulates a slow device in fault tests).")
     int stepDelayMs;
+    @Option(names = "--clip-actions", description = "Clip --data's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    boolean clipActions;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
 
@@ -61,7 +63,8 @@ public final class DeviceCommand implements Callable<Integer> {
         Dataset file = data != null ? D4rlIO.read(data) : null; // a bad file is named now, not after connecting
         Path st = state != null ? state : Path.of("runs", "device-" + id + ".safetensors");
         FedDevice.Options o = new FedDevice.Options(server, id, plaintext ? null : ca, tok, st, Duration.ofSeconds(giveUpS), stepDelayMs);
-        try (FedDevice dev = new FedDevice(o, s -> ServerCommand.transitions(s.getTask(), file != null ? file : dataset(s)), System.out)) {
+        try (FedDevice dev = new FedDevice(o, s -> ServerCommand.transitions(s.getTask(),
+                file != null ? Checks.taskData("--data", data, file, s.getTask(), clipActions, System.err) : dataset(s)), System.out)) {
             dev.run();
         }
         return 0;

@@ -92,6 +92,8 @@ public final class ServerCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
+    @Option(names = "--clip-actions", description = "Clip --server-data's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    boolean clipActions;
     @Option(names = "--overwrite", description = "Replace the run already in --out (without it, such an --out is refused unless --resume).")
     boolean overwrite;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
@@ -151,7 +153,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** D_o: the file, or built as `forler run` builds it (an equal share of each kind, seed·100 + 99). */
     private Dataset serverDataset() throws Exception {
-        if (serverData != null) return D4rlIO.read(serverData);
+        if (serverData != null) return Checks.taskData("--server-data", serverData, D4rlIO.read(serverData), task, clipActions, System.err);
         DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
         LinkedHashSet<String> kinds = new LinkedHashSet<>(data);

@@ -54,6 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
 
+    @Option(names = "--clip-actions", description = "Clip a dataset file's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    boolean clipActions;
     @Option(names = "--overwrite", description = "Replace the run already in --out (without it, such an --out is refused unless --resume).")
     boolean overwrite;
 
@@ -106,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path p = Path.of(dataset);
         if (isFile()) {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--dataset: no file " + p.toAbsolutePath());
-            return D4rlIO.read(p);
+            return Checks.taskData("--dataset", p, D4rlIO.read(p), task, clipActions, System.err);
         }
         DatasetBuilder.Kind kind;
         try {

@@ -165,6 +165,25 @@ class MainTest {
     }
 
     @Test
+    void aDatasetFileWithActionsOutsideTheTasksBoundsIsRefusedOrClippedOnRequest(@TempDir Path dir) throws Exception {
+        // pendulum's torque lies in [-2, 2]; the same transitions with every action ×3 (a file in other units)
+        forler.data.Dataset d = new forler.data.DatasetBuilder(forler.data.DatasetBuilder.registryEnvs(), forler.data.PolicyProvider.none(), null, false)
+                .build(new forler.data.DatasetBuilder.Request("pendulum", forler.data.DatasetBuilder.Kind.RANDOM, 50, 0, null));
+        float[] a = d.actions().clone();
+        for (int i = 0; i < a.length; i++) a[i] *= 3;
+        Path file = dir.resolve("scaled.hdf5");
+        forler.data.D4rlIO.write(file, new forler.data.Dataset(d.obsDim(), d.actDim(), d.observations(), a, d.rewards(), d.nextObservations(),
+                d.terminals(), d.timeouts()), java.util.Map.of());
+        String[] train = {"train", "--dataset", file.toString(), "--steps", "1", "--eval-every", "1", "--eval-episodes", "1", "--hidden", "8",
+                "--batch", "16", "--out", dir.resolve("t").toString()};
+        refused(forler(train), "--dataset", file.toString(), "action values lie outside", "[-2.0]", "--clip-actions");
+        assertFalse(Files.exists(dir.resolve("t")), "a refused run leaves no folder");
+        assertEquals(0, forler(concat(train, "--clip-actions")).code());
+        // a file of another task: named, with both dimensions
+        refused(forler(set(set(train, "--task", "mountaincar"), "--out", dir.resolve("m").toString())), file.toString(), "3/1", "2/1");
+    }
+
+    @Test
     void certsRefusesToReplaceKeys(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("server.key"), "the deployed key");
         refused(forler("certs", "--out", dir.toString()), "server.key", "lock out");
