@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
 public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50051", description = "Port to listen on. Default: ${DEFAULT-VALUE}.")
     int port;
+    @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1 with --plaintext or --no-auth, which are for loopback "
+            + "only; every interface, 0.0.0.0, with TLS and tokens).")
+    String bind;
     @Option(names = "--devices", defaultValue = "3", description = "Number of devices K. Default: ${DEFAULT-VALUE}.")
     int devices;
     @Option(names = "--task", defaultValue = "pendulum", description = "Task (see `forler tasks`). Default: ${DEFAULT-VALUE}.")
@@ -141,8 +144,10 @@ public final class ServerCommand implements Callable<Integer> {
                 maxNorm, evalEpisodes, dir, resume);
         FedServer fed = new FedServer(transitions(task, serverDataset()), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);
-        try (GrpcServer g = new GrpcServer(fed, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
-            System.out.printf("server: listening on port %d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",
+        // without TLS or tokens anyone who reaches the port could join or read the run: loopback unless asked otherwise
+        String address = bind != null ? bind : plaintext || noAuth ? "127.0.0.1" : "0.0.0.0";
+        try (GrpcServer g = new GrpcServer(fed, address, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
+            System.out.printf("server: listening on " + address + ":%d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",
                     g.port(), plaintext ? "plaintext" : "TLS", noAuth ? "no tokens" : "tokens", devices, rounds, localSteps, deadlineS, dir);
             fed.run();
             fed.awaitGoodbyes(Duration.ofSeconds(10));
