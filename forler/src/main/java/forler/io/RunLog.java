@@ -79,7 +79,15 @@ public final class RunLog {
             if (lines.get(i).isBlank()) continue;
             String[] cells = lines.get(i).split(",", -1);
             Map<String, Double> r = new LinkedHashMap<>();
-            for (int k = 0; k < head.length && k < cells.length; k++) if (!cells[k].isEmpty()) r.put(head[k], Double.parseDouble(cells[k]));
+            for (int k = 0; k < head.length && k < cells.length; k++) {
+                if (cells[k].isEmpty()) continue;
+                try {
+                    r.put(head[k], Double.parseDouble(cells[k]));
+                } catch (NumberFormatException e) { // a damaged log: say where, and what to do
+                    throw new IOException(file + " line " + (i + 1) + ", column " + head[k] + ": '" + cells[k] + "' is not a number; "
+                            + "the log is damaged: restore it, or start the run again with --overwrite");
+                }
+            }
             out.add(r);
         }
         return out;

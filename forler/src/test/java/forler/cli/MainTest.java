@@ -199,6 +199,25 @@ class MainTest {
         return a.toArray(String[]::new);
     }
 
+    @Test
+    void distillHelpShowsTheDefaultsAsNumbers() {
+        forler.rl.Dagger.Config d = forler.rl.Dagger.Config.defaults();
+        String help = forler("distill", "--help").out();
+        assertFalse(help.contains("Dagger.Config"), help);
+        for (int v : new int[] {d.iterations(), d.episodesPerIteration(), d.gradSteps(), d.hidden()}) {
+            assertTrue(help.contains("(default: " + v + ")"), v + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void aDamagedLogOnResumeNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, forler(tinyRun(dir, "--out", out.toString())).code());
+        Path csv = out.resolve("rounds.csv");
+        Files.writeString(csv, Files.readString(csv).replaceFirst("\n0,", "\ngarbage,"));
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "line 2", "garbage", "--overwrite");
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
