@@ -71,9 +71,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int run(OfflineTraining.Options o) throws Exception {
-        Dataset data = loadDataset();
-        System.out.printf("%s on %s: %d transitions (%s), %d steps, batch %d, hidden %d×%d, seed %d → %s%n", o.algo(), o.task(),
-                data.size(), dataset, o.steps(), o.batch(), o.hidden(), o.depth(), o.seed(), o.out());
         // the data's settings are compared on --resume too (a kind is built from --size and --data-seed; a file is itself)
         Map<String, String> dataSettings = new LinkedHashMap<>();
         dataSettings.put("--dataset", dataset);
@@ -81,6 +78,14 @@ public final class TrainCommand implements Callable<Integer> {
             dataSettings.put("--size", Integer.toString(size));
             dataSettings.put("--data-seed", Long.toString(dataSeed));
         }
+        if (resume) { // refused before any data is built
+            Map<String, String> all = new LinkedHashMap<>(OfflineTraining.settings(o));
+            all.putAll(dataSettings);
+            OfflineTraining.checkResume(o.out(), all);
+        }
+        Dataset data = loadDataset();
+        System.out.printf("%s on %s: %d transitions (%s), %d steps, batch %d, hidden %d×%d, seed %d → %s%n", o.algo(), o.task(),
+                data.size(), dataset, o.steps(), o.batch(), o.hidden(), o.depth(), o.seed(), o.out());
         OfflineTraining.Result r = new OfflineTraining(o, data, System.out).recording(dataSettings).run();
         var last = r.rows().get(r.rows().size() - 1);
         System.out.printf("final: score %.1f ± %.1f at step %d (normalised; see %s)%n", last.get("score"), last.get("score_std"),

@@ -65,6 +65,21 @@ public final class OfflineTraining {
         return m;
     }
 
+    /**
+     * --resume: refuses a setting that differs from the one the checkpoint in {@code out} records (nothing to
+     * compare when there is no checkpoint); callers use it to refuse before loading any data.
+     */
+    public static void checkResume(Path out, Map<String, String> settings) throws IOException {
+        Path ckpt = out.resolve(CHECKPOINT);
+        if (Files.exists(ckpt)) checkSettings(StateDict.read(ckpt), settings, out);
+    }
+
+    private static void checkSettings(StateDict saved, Map<String, String> settings, Path out) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        saved.meta.forEach((k, v) -> { if (k.startsWith(SETTING + "--")) recorded.put(k.substring(SETTING.length()), v); });
+        RunDir.checkSettings(settings, recorded, out);
+    }
+
     /** The trained learner and every logged row. */
     public record Result(Learner learner, List<Map<String, Double>> rows) {}
 
@@ -144,9 +159,7 @@ public final class OfflineTraining {
                     throw new IllegalArgumentException("--resume: " + ckpt + " was written by --algo " + algo + " --task " + s.meta.get("task")
                             + ", not --algo " + o.algo() + " --task " + o.task() + "; use another --out");
                 }
-                Map<String, String> recorded = new LinkedHashMap<>();
-                s.meta.forEach((k, v) -> { if (k.startsWith(SETTING + "--")) recorded.put(k.substring(SETTING.length()), v); });
-                RunDir.checkSettings(settings, recorded, o.out());
+                checkSettings(s, settings, o.out());
                 learner.load(s);
                 start = (int) s.getScalar("step");
                 List<Map<String, Double>> rows = RunLog.readCsv(o.out().resolve("train.csv"));
