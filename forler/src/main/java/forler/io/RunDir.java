@@ -38,6 +38,7 @@ public final class RunDir implements AutoCloseable {
      * @param overwrite replace the run there (its {@code runFiles} are deleted)
      */
     public static RunDir open(Path dir, List<String> runFiles, boolean resume, boolean overwrite) throws IOException {
+        if (resume && overwrite) throw new IllegalArgumentException("give --resume (continue the run in --out) or --overwrite (replace it), not both");
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("--out " + dir + " is a file: give a folder");
         boolean holdsRun = runFiles.stream().anyMatch(f -> Files.exists(dir.resolve(f)));
         if (holdsRun && !resume && !overwrite) {
@@ -65,7 +66,7 @@ public final class RunDir implements AutoCloseable {
         }
         RunDir d = new RunDir(dir, created, ch, lock);
         d.removeTempFiles();
-        if (overwrite && !resume) for (String f : runFiles) Files.deleteIfExists(dir.resolve(f));
+        if (overwrite) for (String f : runFiles) Files.deleteIfExists(dir.resolve(f));
         return d;
     }
 

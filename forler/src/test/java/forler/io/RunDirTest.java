@@ -43,6 +43,12 @@ class RunDirTest {
     }
 
     @Test
+    void resumeAndOverwriteTogetherAreRefused(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunDir.open(dir, FILES, true, true));
+        assertTrue(e.getMessage().contains("--resume") && e.getMessage().contains("--overwrite"), e.getMessage());
+    }
+
+    @Test
     void anOutThatIsAFileIsRefused(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "x");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunDir.open(file, FILES, false, false));
