@@ -93,9 +93,10 @@ public final class SafeTensors {
         byte[] bytes = toBytes(tensors, longs, metadata);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+        // CREATE_NEW under a random name rather than Files.createTempFile, whose files are 0600 whatever the umask
+        Path tmp = dir.resolve(file.getFileName() + "." + Long.toUnsignedString(new java.security.SecureRandom().nextLong()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writeFully(ch, ByteBuffer.wrap(bytes));
                 ch.force(true);
             }

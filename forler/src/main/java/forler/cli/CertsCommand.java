@@ -1,6 +1,7 @@
 package forler.cli;
 
 import forler.net.Certs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +22,14 @@ public final class CertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (devices < 1) throw new IllegalArgumentException("--devices must be >= 1, got " + devices);
+        Checks.atLeast("--devices", devices, 1);
+        // new keys would lock out every device given the old certificate and tokens: never replace them silently
+        for (String f : List.of("server.crt", "server.key", "tokens.txt")) {
+            if (Files.exists(out.resolve(f))) {
+                throw new IllegalStateException("--out " + out + " already holds " + f + ": new keys would lock out the devices given the old ones; "
+                        + "choose another --out, or delete the old files first if that is what you want");
+            }
+        }
         Certs.Written w = Certs.generate(out, hosts, devices);
         System.out.printf("wrote %s (give it to the devices: --ca), %s (server only: --tls-key) and %s (--tokens; device k gets line k: --token)%n",
                 w.cert(), w.key(), w.tokens());

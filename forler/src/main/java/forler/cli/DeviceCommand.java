@@ -8,8 +8,6 @@ import forler.data.DatasetCache;
 import forler.net.FedDevice;
 import forler.net.TokenAuth;
 import forler.net.proto.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -45,6 +43,8 @@ public final class DeviceCommand implements Callable<Integer> {
     int giveUpS;
     @Option(names = "--step-delay-ms", defaultValue = "0", hidden = true, description = "Sleep after each local step (simulates a slow device in fault tests).")
     int stepDelayMs;
+    @Option(names = "--clip-actions", description = "Clip --data's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    boolean clipActions;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
 
@@ -53,21 +53,25 @@ public final class DeviceCommand implements Callable<Integer> {
         if (!plaintext && ca == null) throw new IllegalArgumentException("give --ca CERT (the server's server.crt), or --plaintext on loopback");
         String tok = token != null ? token : tokenFile != null ? TokenAuth.read(tokenFile).get(id) : null;
         if (tokenFile != null && tok == null) throw new IllegalArgumentException(tokenFile + " has no token for device " + id);
+        Checks.atLeast("--id", id, 0);
+        Checks.atLeast("--size", size, 1);
+        Checks.atLeast("--give-up-s", giveUpS, 1);
+        Checks.file("--ca", ca);
+        Checks.file("--data", data);
+        Checks.folder("--cache", cache);
+        DatasetBuilder.Kind.parse(kind);
+        Dataset file = data != null ? DatasetFile.read(data) : null; // a bad file is named now, not after connecting
         Path st = state != null ? state : Path.of("runs", "device-" + id + ".safetensors");
         FedDevice.Options o = new FedDevice.Options(server, id, plaintext ? null : ca, tok, st, Duration.ofSeconds(giveUpS), stepDelayMs);
-        try (FedDevice dev = new FedDevice(o, s -> ServerCommand.transitions(s.getTask(), dataset(s)), System.out)) {
+        try (FedDevice dev = new FedDevice(o, s -> ServerCommand.transitions(s.getTask(),
+                file != null ? Checks.taskData("--data", data, file, s.getTask(), clipActions, System.err) : dataset(s)), System.out)) {
             dev.run();
         }
         return 0;
     }
 
-    /** D_k: the file, or built as `forler run` builds device k's (seed·100 + k). */
+    /** D_k built as `forler run` builds device k's (seed·100 + k). */
     private Dataset dataset(Settings s) {
-        try {
-            if (data != null) return DatasetFile.read(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), false);
         return builder.build(new DatasetBuilder.Request(s.getTask(), DatasetBuilder.Kind.parse(kind), size, s.getSeed() * 100 + id, null));

@@ -52,16 +52,16 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of everything (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--iterations", description = "DAgger iterations (default: Dagger.Config).")
+    @Option(names = "--iterations", description = "DAgger iterations (default: 30).")
     Integer iterations;
 
-    @Option(names = "--episodes", description = "Episodes collected per iteration (default: Dagger.Config).")
+    @Option(names = "--episodes", description = "Episodes collected per iteration (default: 8).")
     Integer episodes;
 
-    @Option(names = "--grad-steps", description = "Adam steps per iteration (default: Dagger.Config).")
+    @Option(names = "--grad-steps", description = "Adam steps per iteration (default: 12000).")
     Integer gradSteps;
 
-    @Option(names = "--hidden", description = "Hidden width of the student, 2 layers (default: Dagger.Config).")
+    @Option(names = "--hidden", description = "Hidden width of the student, 2 layers (default: 256).")
     Integer hidden;
 
     @Option(names = "--eval-episodes", defaultValue = "10", description = "Episodes per evaluation (default: ${DEFAULT-VALUE}).")

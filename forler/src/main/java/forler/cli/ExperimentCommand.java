@@ -27,7 +27,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     int seeds;
     @Option(names = "--tasks", split = ",", description = "Tasks of e1 (default: --task).")
     List<String> tasks;
-    @Option(names = "--out", defaultValue = "results/experiments", description = "Output folder. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "runs/experiments",
+            description = "Output folder (git-ignored by default; copy what you want to keep to results/). Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Override

@@ -12,6 +12,13 @@ public final class NetOptions {
     @Option(names = "--batch", defaultValue = "256", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    /** Refuses zero sizes (one line naming the flag); the task must be known. */
+    void check(String task) {
+        Checks.atLeast("--hidden", hidden, 1);
+        Checks.atLeast("--depth", depth(task), 1);
+        Checks.atLeast("--batch", batch, 1);
+    }
+
     /** --depth, or the task's default (docs/design.md §Networks and defaults). */
     int depth(String task) { return depth != null ? depth : Federation.defaultDepth(task); }
 }

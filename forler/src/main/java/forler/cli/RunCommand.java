@@ -1,7 +1,9 @@
 package forler.cli;
 
 import forler.fed.Federation;
+import forler.io.RunDir;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,11 +17,22 @@ public final class RunCommand implements Callable<Integer> {
     RunOptions opts;
     @Option(names = "--out", description = "Output folder (default: runs/<algo>-<task>-s<seed>).")
     Path out;
+    @Option(names = "--overwrite", description = "Replace the run already in --out (without it, such an --out is refused unless --resume).")
+    boolean overwrite;
+
+    /** The files of a run; the first ones mark a folder as holding one. */
+    static final List<String> RUN_FILES = List.of("checkpoint.safetensors", "rounds.csv", "rounds.json", "curve.png");
 
     @Override
     public Integer call() throws Exception {
         opts.out = out;
         Federation.Options o = opts.options(Path.of("runs", opts.algo + "-" + opts.task + "-s" + opts.seed));
+        try (RunDir dir = RunDir.open(o.out(), RUN_FILES, opts.resume, overwrite)) {
+            return run(o);
+        }
+    }
+
+    private int run(Federation.Options o) throws Exception {
         System.out.printf("%s on %s: %d devices (%s), |D_k| = %d, %d rounds × %d local steps, δ = %d, seed %d → %s%n",
                 o.algo(), o.task(), o.devices(), String.join(",", o.kinds()), o.perDevice(), o.rounds(), o.localSteps(),
                 o.rect().period(), o.seed(), o.out());

@@ -64,10 +64,24 @@ public final class RunOptions {
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
     }
 
+    /** The run's options, every flag checked (one line naming the flag) before anything is built. */
     Federation.Options options(Path defaultOut) {
-        if (devices < 1) throw new IllegalArgumentException("--devices must be >= 1, got " + devices);
-        if (rounds < 1 || localSteps < 1) throw new IllegalArgumentException("--rounds and --local-steps must be >= 1");
-        if (size < 1 || serverSize < 1) throw new IllegalArgumentException("--size and --server-size must be >= 1");
+        Checks.atLeast("--devices", devices, 1);
+        Checks.atLeast("--rounds", rounds, 1);
+        Checks.atLeast("--local-steps", localSteps, 1);
+        Checks.atLeast("--size", size, 1);
+        Checks.atLeast("--server-size", serverSize, 1);
+        Checks.atLeast("--delta", delta, 1);
+        Checks.atLeast("--samples", samples, 1);
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.atLeast("--eval-episodes", evalEpisodes, 1);
+        Checks.weight("--alpha1", alpha1);
+        Checks.weight("--alpha2", alpha2);
+        Checks.folder("--cache", cache);
+        net.check(task);
+        Checks.kindsFitDevices(data, devices);
+        // networks: a few per device (actor, critics, targets) and the server's; data: every device's and D_o
+        Checks.fitsInMemory(task, net.hidden, net.depth(task), devices + 1, (long) devices * size + serverSize);
         ForlerServer.Broadcast b = server.broadcast();
         for (String k : data) DatasetBuilder.Kind.parse(k);
         List<String> serverKinds = serverData.stream().filter(k -> !k.isBlank()).toList();

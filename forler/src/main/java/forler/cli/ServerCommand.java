@@ -17,6 +17,7 @@ import forler.rl.ActorRectification;
 import forler.rl.DatasetTransitions;
 import forler.rl.ForlerServer;
 import forler.rl.Transitions;
+import forler.io.RunDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Option;
 public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50051", description = "Port to listen on. Default: ${DEFAULT-VALUE}.")
     int port;
+    @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1 with --plaintext or --no-auth, which are for loopback "
+            + "only; every interface, 0.0.0.0, with TLS and tokens).")
+    String bind;
     @Option(names = "--devices", defaultValue = "3", description = "Number of devices K. Default: ${DEFAULT-VALUE}.")
     int devices;
     @Option(names = "--task", defaultValue = "pendulum", description = "Task (see `forler tasks`). Default: ${DEFAULT-VALUE}.")
@@ -91,28 +95,59 @@ public final class ServerCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
+    @Option(names = "--clip-actions", description = "Clip --server-data's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    boolean clipActions;
+    @Option(names = "--overwrite", description = "Replace the run already in --out (without it, such an --out is refused unless --resume).")
+    boolean overwrite;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
 
     @Override
     public Integer call() throws Exception {
-        if (devices < 1 || rounds < 1 || localSteps < 1) throw new IllegalArgumentException("--devices, --rounds and --local-steps must be >= 1");
-        if (deadlineS <= 0) throw new IllegalArgumentException("--deadline-s must be > 0, got " + deadlineS);
+        Checks.atLeast("--devices", devices, 1);
+        Checks.atLeast("--rounds", rounds, 1);
+        Checks.atLeast("--local-steps", localSteps, 1);
+        Checks.atLeast("--delta", delta, 1);
+        Checks.atLeast("--samples", samples, 1);
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.atLeast("--hidden", hidden, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.atLeast("--server-size", serverSize, 1);
+        Checks.atLeast("--eval-episodes", evalEpisodes, 0);
+        Checks.atLeast("--min-devices", minDevices, 1);
+        if (minDevices > devices) throw new IllegalArgumentException("--min-devices " + minDevices + " is more than --devices " + devices);
+        Checks.weight("--alpha1", alpha1);
+        Checks.weight("--alpha2", alpha2);
+        if (!(deadlineS > 0) || Double.isInfinite(deadlineS)) throw new IllegalArgumentException("--deadline-s must be a finite number > 0, got " + deadlineS);
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("--max-norm must be > 0, got " + maxNorm);
+        Checks.file("--server-data", serverData);
+        Checks.folder("--cache", cache);
+        for (String k : data) DatasetBuilder.Kind.parse(k);
         if (!plaintext && (tlsCert == null || tlsKey == null)) {
             throw new IllegalArgumentException("give --tls-cert and --tls-key (make them with `forler certs --out DIR`), or --plaintext on loopback");
         }
         if (!noAuth && tokens == null) throw new IllegalArgumentException("give --tokens FILE (`forler certs` writes tokens.txt), or --no-auth on loopback");
         ForlerServer.Broadcast b = server.broadcast();
-        int d = depth != null ? depth : (List.of("hopper", "walker2d", "halfcheetah", "ant").contains(task) ? 3 : 2);
+        int d = depth != null ? depth : forler.fed.Federation.defaultDepth(task);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
+        Checks.atLeast("--depth", d, 1);
+        Checks.fitsInMemory(task, hidden, d, 2, serverSize);
         Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc);
         Path dir = out != null ? out : Path.of("runs", "forler-grpc-" + task + "-s" + seed);
+        try (RunDir held = RunDir.open(dir, RunCommand.RUN_FILES, resume, overwrite)) {
+            return serve(s, b, rc, dir);
+        }
+    }
+
+    private int serve(Settings s, ForlerServer.Broadcast b, ActorRectification.Config rc, Path dir) throws Exception {
         FedServer.Options o = new FedServer.Options(s, server.serverSteps(localSteps), server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
                 maxNorm, evalEpisodes, dir, resume);
         FedServer fed = new FedServer(transitions(task, serverDataset()), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);
-        try (GrpcServer g = new GrpcServer(fed, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
-            System.out.printf("server: listening on port %d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",
+        // without TLS or tokens anyone who reaches the port could join or read the run: loopback unless asked otherwise
+        String address = bind != null ? bind : plaintext || noAuth ? "127.0.0.1" : "0.0.0.0";
+        try (GrpcServer g = new GrpcServer(fed, address, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
+            System.out.printf("server: listening on " + address + ":%d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",
                     g.port(), plaintext ? "plaintext" : "TLS", noAuth ? "no tokens" : "tokens", devices, rounds, localSteps, deadlineS, dir);
             fed.run();
             fed.awaitGoodbyes(Duration.ofSeconds(10));
@@ -123,7 +158,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** D_o: the file, or built as `forler run` builds it (an equal share of each kind, seed·100 + 99). */
     private Dataset serverDataset() throws Exception {
-        if (serverData != null) return DatasetFile.read(serverData);
+        if (serverData != null) return Checks.taskData("--server-data", serverData, DatasetFile.read(serverData), task, clipActions, System.err);
         DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
         LinkedHashSet<String> kinds = new LinkedHashSet<>(data);

@@ -8,7 +8,11 @@ import forler.data.DatasetCache;
 import forler.env.Tasks;
 import forler.rl.OfflineTraining;
 import java.nio.file.Files;
+import forler.io.RunDir;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,13 +54,39 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
 
+    @Option(names = "--clip-actions", description = "Clip a dataset file's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    boolean clipActions;
+    @Option(names = "--overwrite", description = "Replace the run already in --out (without it, such an --out is refused unless --resume).")
+    boolean overwrite;
+
+    /** The files of a run; the first ones mark a folder as holding one. */
+    static final List<String> RUN_FILES = List.of(OfflineTraining.CHECKPOINT, "train.csv", "train.json", "curve.png");
+
     @Override
     public Integer call() throws Exception {
         OfflineTraining.Options o = options();
+        try (RunDir dir = RunDir.open(o.out(), RUN_FILES, resume, overwrite)) {
+            return run(o);
+        }
+    }
+
+    private int run(OfflineTraining.Options o) throws Exception {
+        // the data's settings are compared on --resume too (a kind is built from --size and --data-seed; a file is itself)
+        Map<String, String> dataSettings = new LinkedHashMap<>();
+        dataSettings.put("--dataset", dataset);
+        if (!isFile()) {
+            dataSettings.put("--size", Integer.toString(size));
+            dataSettings.put("--data-seed", Long.toString(dataSeed));
+        }
+        if (resume) { // refused before any data is built
+            Map<String, String> all = new LinkedHashMap<>(OfflineTraining.settings(o));
+            all.putAll(dataSettings);
+            OfflineTraining.checkResume(o.out(), all);
+        }
         Dataset data = loadDataset();
         System.out.printf("%s on %s: %d transitions (%s), %d steps, batch %d, hidden %d×%d, seed %d → %s%n", o.algo(), o.task(),
                 data.size(), dataset, o.steps(), o.batch(), o.hidden(), o.depth(), o.seed(), o.out());
-        OfflineTraining.Result r = new OfflineTraining(o, data, System.out).run();
+        OfflineTraining.Result r = new OfflineTraining(o, data, System.out).recording(dataSettings).run();
         var last = r.rows().get(r.rows().size() - 1);
         System.out.printf("final: score %.1f ± %.1f at step %d (normalised; see %s)%n", last.get("score"), last.get("score_std"),
                 last.get("step").intValue(), o.out().resolve("train.csv"));
@@ -65,17 +95,25 @@ public final class TrainCommand implements Callable<Integer> {
 
     OfflineTraining.Options options() {
         Tasks.info(task); // unknown task: one line listing the known ones
+        net.check(task);
+        Checks.folder("--cache", cache);
+        if (!isFile()) Checks.atLeast("--size", size, 1);
+        Checks.fitsInMemory(task, net.hidden, net.depth(task), algo.equals("sacn") ? heads : 2, isFile() ? 0 : size);
         Path dir = out != null ? out : Path.of("runs", "train-" + algo + "-" + task + "-s" + seed);
         return new OfflineTraining.Options(algo, task, steps, evalEvery, evalEpisodes, seed, dir, resume, net.hidden, net.depth(task), net.batch, heads, false);
+    }
+
+    /** --dataset names a file: a .hdf5 path or any existing path. */
+    private boolean isFile() {
+        return dataset.endsWith(".hdf5") || dataset.endsWith(".h5") || dataset.contains("/") || Files.exists(Path.of(dataset));
     }
 
     /** A .hdf5 path (or any existing file) is read as a D4RL or Minari file; anything else must be a dataset kind. */
     Dataset loadDataset() throws java.io.IOException {
         Path p = Path.of(dataset);
-        boolean looksLikeFile = dataset.endsWith(".hdf5") || dataset.endsWith(".h5") || dataset.contains("/") || Files.exists(p);
-        if (looksLikeFile) {
+        if (isFile()) {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--dataset: no file " + p.toAbsolutePath());
-            return DatasetFile.read(p);
+            return Checks.taskData("--dataset", p, DatasetFile.read(p), task, clipActions, System.err);
         }
         DatasetBuilder.Kind kind;
         try {

@@ -53,17 +53,7 @@ public final class Experiments {
 
     /** Runs experiment {@code id} (e1 … e7) and returns its summary rows. */
     public List<Map<String, Double>> run(String id) throws Exception {
-        List<Variant> grid = switch (id) {
-            case "e1" -> e1();
-            // E2, E3: the paper's Figs. 4b and 5a compare FORLER with FEDORA; Fed-CQL is FORLER's CQL base without its own parts
-            case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "devices", v));
-            case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "size", v));
-            case "e4" -> e4();
-            case "e5" -> e5();
-            case "e6" -> e6();
-            case "e7" -> e7();
-            default -> throw new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6 or e7");
-        };
+        List<Variant> grid = grid(id);
         Path dir = out.resolve(id);
         Files.createDirectories(dir.resolve("runs"));
         RunLog summary = new RunLog(dir, "summary").info("experiment", id).info("seeds", seeds)
@@ -110,6 +100,31 @@ public final class Experiments {
         return summary.rows();
     }
 
+    private List<Variant> grid(String id) {
+        return switch (id) {
+            case "e1" -> e1();
+            // E2, E3: the paper's Figs. 4b and 5a compare FORLER with FEDORA; Fed-CQL is FORLER's CQL base without its own parts
+            case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "devices", v));
+            case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "size", v));
+            case "e4" -> e4();
+            case "e5" -> e5();
+            case "e6" -> e6();
+            case "e7" -> e7();
+            default -> throw new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6 or e7");
+        };
+    }
+
+    /** Every run of experiment {@code id}: its folder and its options (as {@link #run} makes them). */
+    Map<Path, Federation.Options> runs(String id) {
+        Map<Path, Federation.Options> m = new LinkedHashMap<>();
+        for (Variant var : grid(id))
+            for (int s = 0; s < seeds; s++) {
+                Path runDir = out.resolve(id).resolve("runs").resolve(var.label() + "-s" + s);
+                m.put(runDir, with(var.options(), runDir, s));
+            }
+        return m;
+    }
+
     /** One plot series per experiment series: x, and the mean and std found at {@code col}, {@code col + 1}. */
     private static List<Plots.Series> plotSeries(Map<String, List<double[]>> series, int col) {
         List<Plots.Series> ps = new ArrayList<>();
@@ -118,13 +133,34 @@ public final class Experiments {
         return ps;
     }
 
+    /**
+     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
+     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
+     */
+    /** What a run's rounds.json must record for the run to be reused: its settings (as {@link Federation} writes them) and R. */
+    static Map<String, String> recordedInfo(Federation.Options o) {
+        Map<String, String> m = new LinkedHashMap<>();
+        o.settings().forEach((flag, v) -> m.put(Federation.infoKey(flag), v));
+        m.put("rounds", Integer.toString(o.rounds()));
+        return m;
+    }
+
     private List<Map<String, Double>> runOnce(Federation.Options o, Path runDir) throws Exception {
-        Path csv = runDir.resolve("rounds.csv");
-        if (Files.exists(csv)) {
-            List<Map<String, Double>> rows = RunLog.readCsv(csv);
-            if (rows.size() >= o.rounds()) return rows; // done before
+        Path csv = runDir.resolve("rounds.csv"), json = runDir.resolve("rounds.json");
+        boolean resume = false;
+        if (Files.exists(csv) && Files.exists(json)) {
+            Map<String, String> recorded = RunLog.readInfo(json), requested = recordedInfo(o);
+            String differs = requested.keySet().stream().filter(k -> !requested.get(k).equals(recorded.get(k))).findFirst().orElse(null);
+            if (differs == null) {
+                List<Map<String, Double>> rows = RunLog.readCsv(csv);
+                if (rows.size() >= o.rounds()) return rows; // done before, with these settings
+                resume = true; // killed: continue it
+            } else {
+                log.printf("%s: made with %s = %s, not %s: running it again%n", runDir, differs, recorded.get(differs), requested.get(differs));
+            }
         }
-        List<Map<String, Double>> rows = new Federation(o, datasets, log).run().rows();
+        if (!resume) for (String f : List.of("rounds.csv", "rounds.json", "checkpoint.safetensors")) Files.deleteIfExists(runDir.resolve(f));
+        List<Map<String, Double>> rows = new Federation(o.withResume(resume), datasets, log).run().rows();
         Files.deleteIfExists(runDir.resolve("checkpoint.safetensors")); // large; the rounds are what the results need
         return rows;
     }

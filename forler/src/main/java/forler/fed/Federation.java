@@ -8,6 +8,7 @@ import forler.env.Rollouts;
 import forler.env.Tasks;
 import forler.io.Plots;
 import forler.io.Progress;
+import forler.io.RunDir;
 import forler.io.RunLog;
 import forler.rl.ActionScale;
 import forler.rl.ActorRectification;
@@ -70,6 +71,42 @@ public final class Federation {
         public List<String> serverData() {
             return List.copyOf(new java.util.LinkedHashSet<>(serverKinds == null || serverKinds.isEmpty() ? kinds : serverKinds));
         }
+
+        /**
+         * Every setting that changes the run's numbers, by its {@code forler run} flag (--rounds aside: a resumed run
+         * may go on longer). Recorded in the checkpoint and compared on --resume.
+         */
+        public Map<String, String> settings() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("--algo", algo);
+            m.put("--task", task);
+            m.put("--seed", Long.toString(seed));
+            m.put("--devices", Integer.toString(devices));
+            m.put("--data", String.join(",", kinds));
+            m.put("--server-data", String.join(",", serverData()));
+            m.put("--size", Integer.toString(perDevice));
+            m.put("--server-size", Integer.toString(serverSize));
+            m.put("--local-steps", Integer.toString(localSteps));
+            m.put("--server-steps", Integer.toString(serverStepsOrLocal()));
+            m.put("--omega-s", Float.toString(omegaS));
+            m.put("--broadcast", broadcast.name().toLowerCase(java.util.Locale.ROOT));
+            m.put("--delta", Integer.toString(rect.period()));
+            m.put("--samples", Integer.toString(rect.samples()));
+            m.put("--iterations", Integer.toString(rect.iterations()));
+            m.put("--alpha1", Float.toString(alpha1));
+            m.put("--alpha2", Float.toString(alpha2));
+            m.put("--hidden", Integer.toString(hidden));
+            m.put("--depth", Integer.toString(depth));
+            m.put("--batch", Integer.toString(batch));
+            m.put("--eval-episodes", Integer.toString(evalEpisodes));
+            return m;
+        }
+
+        /** The same run with {@code resume} set. */
+        public Options withResume(boolean r) {
+            return new Options(algo, task, devices, kinds, perDevice, serverSize, serverKinds, rounds, localSteps, evalEpisodes, seed, out, r,
+                    hidden, depth, batch, rect, alpha1, alpha2, omegaS, serverSteps, broadcast, quiet);
+        }
     }
 
     /** The result of a run: the last round's row and every row. */
@@ -88,6 +125,10 @@ public final class Federation {
 
     public Result run() throws Exception {
         Tasks.Info info = Tasks.info(o.task());
+        // --resume: the checkpoint's settings are compared before any data is built
+        Path ckpt = o.out().resolve("checkpoint.safetensors");
+        StateDict resumed = o.resume() && Files.exists(ckpt) ? StateDict.read(ckpt) : null;
+        if (resumed != null) RunDir.checkSettings(o.settings(), recordedSettings(resumed), o.out());
         Env env = Tasks.make(o.task());
         ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
         // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o an equal share of every server kind (default: the devices' kinds).
@@ -107,25 +148,18 @@ public final class Federation {
         Federated method = create(dev, server, scale.dim());
 
         Files.createDirectories(o.out());
-        Path ckpt = o.out().resolve("checkpoint.safetensors");
-        RunLog runLog = new RunLog(o.out(), "rounds").info("algo", o.algo()).info("task", o.task()).info("seed", o.seed())
-                .info("devices", o.devices()).info("kinds", String.join(",", o.kinds()))
-                .info("server_kinds", String.join(",", o.serverData())).info("local_steps", o.localSteps())
-                .info("broadcast", o.broadcast()).info("omega_s", o.omegaS()).info("server_steps", o.serverStepsOrLocal())
-                .info("rounds", o.rounds()).info("size", o.perDevice()).info("server_size", o.serverSize())
-                .info("delta", o.rect().period()).info("samples", o.rect().samples()).info("iterations", o.rect().iterations())
-                .info("alpha1", o.alpha1()).info("alpha2", o.alpha2()).info("hidden", o.hidden()).info("depth", o.depth())
-                .info("batch", o.batch()).info("eval_episodes", o.evalEpisodes())
-                .info("score_reference", info.projectOwn() ? "project's own random/expert returns"
-                        : "D4RL reference returns");
+        // rounds.json's info: every setting (keys as the flags, e.g. local_steps for --local-steps), then R and the score reference
+        RunLog runLog = new RunLog(o.out(), "rounds");
+        o.settings().forEach((flag, v) -> runLog.info(infoKey(flag), v));
+        runLog.info("rounds", o.rounds()).info("score_reference", info.projectOwn() ? "project's own random/expert returns"
+                : "D4RL reference returns");
         int start = 0;
         double qEvalsBefore = 0; // Q-evaluations of the rounds before a resume (the devices' counters start at 0)
-        if (o.resume() && Files.exists(ckpt)) {
-            StateDict s = StateDict.read(ckpt);
-            method.load(s);
-            start = (int) s.getScalar("round") + 1;
+        if (resumed != null) {
+            method.load(resumed);
+            start = (int) resumed.getScalar("round") + 1;
             runLog.restore(RunLog.readCsv(o.out().resolve("rounds.csv")).subList(0, start));
-            qEvalsBefore = s.getScalar("q_evals", 0);
+            qEvalsBefore = resumed.getScalar("q_evals", 0);
             log.printf("resuming %s from %s after round %d%n", o.algo(), ckpt, start - 1);
         } else if (o.resume() && !o.quiet()) {
             log.printf("--resume: no checkpoint at %s, starting from round 0%n", ckpt);
@@ -157,6 +191,7 @@ public final class Federation {
                 runLog.add(row);
                 StateDict s = method.state().scalar("round", r);
                 if (row.containsKey("q_evals")) s.scalar("q_evals", row.get("q_evals"));
+                o.settings().forEach((flag, v) -> s.meta.put(SETTING + flag, v));
                 s.save(ckpt);
                 bar.step(1, String.format("global %.1f local %.1f", row.get("global_score"), row.get("local_score_mean")));
                 if (!o.quiet()) {
@@ -173,6 +208,19 @@ public final class Federation {
                 "normalised score", "global_score", "local_score_mean");
         return new Result(rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1), rows);
     }
+
+    /** Prefix of the settings in a checkpoint's metadata ({@code setting--seed}: "0"). */
+    private static final String SETTING = "setting";
+
+    /** The settings a checkpoint records (none in checkpoints written before they were recorded). */
+    private static Map<String, String> recordedSettings(StateDict s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        s.meta.forEach((k, v) -> { if (k.startsWith(SETTING + "--")) m.put(k.substring(SETTING.length()), v); });
+        return m;
+    }
+
+    /** rounds.json's key of a flag: --local-steps → local_steps. */
+    public static String infoKey(String flag) { return flag.substring(2).replace('-', '_'); }
 
     /** 3 hidden layers for the MuJoCo-size tasks, 2 otherwise (docs/design.md §Networks and defaults). */
     public static int defaultDepth(String task) {

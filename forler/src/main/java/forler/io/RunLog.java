@@ -79,13 +79,46 @@ public final class RunLog {
             if (lines.get(i).isBlank()) continue;
             String[] cells = lines.get(i).split(",", -1);
             Map<String, Double> r = new LinkedHashMap<>();
-            for (int k = 0; k < head.length && k < cells.length; k++) if (!cells[k].isEmpty()) r.put(head[k], Double.parseDouble(cells[k]));
+            for (int k = 0; k < head.length && k < cells.length; k++) {
+                if (cells[k].isEmpty()) continue;
+                try {
+                    r.put(head[k], Double.parseDouble(cells[k]));
+                } catch (NumberFormatException e) { // a damaged log: say where, and what to do
+                    throw new IOException(file + " line " + (i + 1) + ", column " + head[k] + ": '" + cells[k] + "' is not a number; "
+                            + "the log is damaged: restore it, or start the run again with --overwrite");
+                }
+            }
             out.add(r);
         }
         return out;
     }
 
-    private static String num(Double v) { return v == null ? "" : String.format(Locale.ROOT, "%.6g", v); }
+    /** Reads back the info block of a JSON written by this class (e.g. a run's settings); empty when there is none. */
+    public static Map<String, String> readInfo(Path json) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        boolean in = false;
+        for (String line : java.nio.file.Files.readAllLines(json)) {
+            String t = line.trim();
+            if (t.startsWith("\"info\": {")) in = true;
+            else if (in && t.startsWith("}")) break;
+            else if (in) {
+                java.util.regex.Matcher kv = KEY_VALUE.matcher(t);
+                if (kv.matches()) m.put(unquote(kv.group(1)), unquote(kv.group(2)));
+            }
+        }
+        return m;
+    }
+
+    private static final java.util.regex.Pattern KEY_VALUE = java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\": \"((?:[^\"\\\\]|\\\\.)*)\",?");
+
+    private static String unquote(String s) { return s.replaceAll("\\\\(.)", "$1"); }
+
+    /** Whole numbers (round, steps, counts) as integers, anything else with 6 significant digits. */
+    static String num(Double v) {
+        if (v == null) return "";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString(v.longValue());
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
 
     private static String jsonNum(Double v) { return v == null || v.isNaN() || v.isInfinite() ? "null" : num(v); }
 

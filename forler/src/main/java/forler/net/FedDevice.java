@@ -163,17 +163,26 @@ public final class FedDevice implements AutoCloseable {
                         || code == Status.Code.CANCELLED || code == Status.Code.ABORTED || code == Status.Code.INTERNAL
                         || code == Status.Code.UNKNOWN;
                 if (!transient_) {
-                    throw new IOException("device " + o.id() + ": " + what + " refused by " + o.target() + ": " + e.getStatus()
+                    throw new IOException("device " + o.id() + ": " + what + " refused by " + o.target() + ": " + brief(e.getStatus())
                             + (code == Status.Code.UNAUTHENTICATED ? " (check --token against the server's tokens file)" : ""), e);
                 }
                 if (System.nanoTime() > giveUp) {
                     throw new IOException("device " + o.id() + ": " + what + ": server " + o.target() + " unreachable for "
-                            + o.giveUpAfter().toSeconds() + " s: " + e.getStatus(), e);
+                            + o.giveUpAfter().toSeconds() + " s: " + brief(e.getStatus())
+                            + " (is it running, and do both sides agree on TLS: --ca or --plaintext?)", e);
                 }
                 Thread.sleep(sleep);
                 sleep = Math.min(2000, sleep * 2);
             }
         }
+    }
+
+    /** A status in one line: its code, description and the root cause's message (Status.toString holds a stack trace). */
+    private static String brief(Status s) {
+        Throwable root = s.getCause();
+        while (root != null && root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return s.getCode() + (s.getDescription() != null ? " (" + s.getDescription() + ")" : "")
+                + (root != null && root.getMessage() != null ? ": " + root.getMessage() : "");
     }
 
     @Override

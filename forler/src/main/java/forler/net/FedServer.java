@@ -66,7 +66,29 @@ public final class FedServer {
             double maxNorm,                    // bound on the L2 norm of an uploaded critic's parameters
             int evalEpisodes,                  // evaluation episodes of the global policy per round (0: none)
             Path out,                          // rounds.csv/json and checkpoint.safetensors
-            boolean resume) {}
+            boolean resume) {
+
+        /** Every setting that changes the run's numbers, by its {@code forler server} flag; recorded in the checkpoint, compared on --resume. */
+        public Map<String, String> numbersSettings() {
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            m.put("--task", settings.getTask());
+            m.put("--seed", Long.toString(settings.getSeed()));
+            m.put("--devices", Integer.toString(settings.getDevices()));
+            m.put("--local-steps", Integer.toString(settings.getLocalSteps()));
+            m.put("--server-steps", Integer.toString(serverSteps));
+            m.put("--omega-s", Float.toString(omegaS));
+            m.put("--broadcast", broadcast.name().toLowerCase(java.util.Locale.ROOT));
+            m.put("--delta", Integer.toString(settings.getDelta()));
+            m.put("--samples", Integer.toString(settings.getSamples()));
+            m.put("--iterations", Integer.toString(settings.getIterations()));
+            m.put("--alpha1", Float.toString(settings.getAlpha1()));
+            m.put("--alpha2", Float.toString(settings.getAlpha2()));
+            m.put("--hidden", Integer.toString(settings.getHidden()));
+            m.put("--depth", Integer.toString(settings.getDepth()));
+            m.put("--batch", Integer.toString(settings.getBatch()));
+            return m;
+        }
+    }
 
     /** What the round loop logged, one row per round. */
     public record Result(List<Map<String, Double>> rows) {}
@@ -124,7 +146,11 @@ public final class FedServer {
                 .info("max_norm", o.maxNorm()).info("min_devices", o.minDevices());
         int start = 0;
         if (o.resume() && Files.exists(ckpt)) {
-            start = load(StateDict.read(ckpt)) + 1;
+            StateDict saved = StateDict.read(ckpt);
+            Map<String, String> recorded = new java.util.LinkedHashMap<>();
+            saved.meta.forEach((k, v) -> { if (k.startsWith("setting--")) recorded.put(k.substring("setting".length()), v); });
+            forler.io.RunDir.checkSettings(o.numbersSettings(), recorded, o.out());
+            start = load(saved) + 1;
             Path csv = o.out().resolve("rounds.csv");
             if (Files.exists(csv)) {
                 List<Map<String, Double>> rows = RunLog.readCsv(csv);
@@ -278,6 +304,7 @@ public final class FedServer {
     private StateDict state() {
         StateDict d = new StateDict().put("server.", server.state()).scalar("heads", server.learner.critic.heads());
         for (int k = 0; k < K; k++) d.module("sent.critic." + k, sentCritic[k]).module("sent.target." + k, sentTarget[k]);
+        o.numbersSettings().forEach((flag, v) -> d.meta.put("setting" + flag, v)); // compared on --resume
         return d;
     }
 

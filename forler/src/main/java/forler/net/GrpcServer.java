@@ -34,9 +34,16 @@ public final class GrpcServer implements AutoCloseable {
      * @param auth the tokens, or null to accept any caller (loopback tests only)
      */
     public GrpcServer(FedServer fed, int port, Path cert, Path key, TokenAuth auth) throws IOException {
+        this(fed, null, port, cert, key, auth);
+    }
+
+    /** @param bind the address to listen on (e.g. 127.0.0.1), or null for every interface */
+    public GrpcServer(FedServer fed, String bind, int port, Path cert, Path key, TokenAuth auth) throws IOException {
         ServerCredentials creds = cert == null ? InsecureServerCredentials.create() : TlsServerCredentials.create(cert.toFile(), key.toFile());
         Service svc = new Service(fed, auth);
-        var b = Grpc.newServerBuilderForPort(port, creds).maxInboundMessageSize(MAX_MESSAGE);
+        var b = (bind == null ? Grpc.newServerBuilderForPort(port, creds)
+                : io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress(bind, port), creds))
+                .maxInboundMessageSize(MAX_MESSAGE);
         b.addService(auth == null ? svc.bindService() : ServerInterceptors.intercept(svc, auth));
         server = b.build().start();
     }

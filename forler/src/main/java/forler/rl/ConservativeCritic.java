@@ -73,7 +73,12 @@ public final class ConservativeCritic {
         Tape.backward(loss);
         opt.step();
         Modules.polyak(q, target, tau);
-        return Map.of("critic_loss", (double) loss.item(), "td_loss", (double) td.item(), "cql_loss", (double) cql.item(),
-                "q_data", (double) qData.mean().item());
+        // a LinkedHashMap, not Map.of: the order of these names is the order of the log's columns, the same in every run
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("critic_loss", (double) loss.item());
+        m.put("td_loss", (double) td.item());
+        m.put("cql_loss", (double) cql.item());
+        m.put("q_data", (double) qData.mean().item());
+        return m;
     }
 }

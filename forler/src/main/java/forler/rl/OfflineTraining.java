@@ -6,6 +6,7 @@ import forler.env.Rollouts;
 import forler.env.Tasks;
 import forler.io.Plots;
 import forler.io.Progress;
+import forler.io.RunDir;
 import forler.io.RunLog;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,20 +52,58 @@ public final class OfflineTraining {
         }
     }
 
+    /** Every setting in {@code o} that changes the numbers, by its {@code forler train} flag (--steps aside: a resumed run may go on). */
+    public static Map<String, String> settings(Options o) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--algo", o.algo());
+        m.put("--task", o.task());
+        m.put("--seed", Long.toString(o.seed()));
+        m.put("--hidden", Integer.toString(o.hidden()));
+        m.put("--depth", Integer.toString(o.depth()));
+        m.put("--batch", Integer.toString(o.batch()));
+        if (o.algo().equals("sacn")) m.put("--heads", Integer.toString(o.heads()));
+        return m;
+    }
+
+    /**
+     * --resume: refuses a setting that differs from the one the checkpoint in {@code out} records (nothing to
+     * compare when there is no checkpoint); callers use it to refuse before loading any data.
+     */
+    public static void checkResume(Path out, Map<String, String> settings) throws IOException {
+        Path ckpt = out.resolve(CHECKPOINT);
+        if (Files.exists(ckpt)) checkSettings(StateDict.read(ckpt), settings, out);
+    }
+
+    private static void checkSettings(StateDict saved, Map<String, String> settings, Path out) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        saved.meta.forEach((k, v) -> { if (k.startsWith(SETTING + "--")) recorded.put(k.substring(SETTING.length()), v); });
+        RunDir.checkSettings(settings, recorded, out);
+    }
+
     /** The trained learner and every logged row. */
     public record Result(Learner learner, List<Map<String, Double>> rows) {}
 
     public static final String CHECKPOINT = "checkpoint.safetensors";
+    /** Prefix of the settings in the checkpoint's metadata ({@code setting--seed}: "0"). */
+    private static final String SETTING = "setting";
 
     private final Options o;
     private final Dataset raw;
     private final PrintStream log;
+    private final Map<String, String> settings; // recorded in the checkpoint, compared on resume
 
     /** @param raw the dataset in task units (actions in the task's box) */
     public OfflineTraining(Options o, Dataset raw, PrintStream log) {
         this.o = o;
         this.raw = raw;
         this.log = log;
+        this.settings = settings(o);
+    }
+
+    /** Also records (and on resume compares) the settings of the data, e.g. --dataset, which the options do not hold. */
+    public OfflineTraining recording(Map<String, String> dataSettings) {
+        settings.putAll(dataSettings);
+        return this;
     }
 
     /** The learner for {@code algo} with the run's network settings and the algorithm's other defaults. */
@@ -120,6 +159,7 @@ public final class OfflineTraining {
                     throw new IllegalArgumentException("--resume: " + ckpt + " was written by --algo " + algo + " --task " + s.meta.get("task")
                             + ", not --algo " + o.algo() + " --task " + o.task() + "; use another --out");
                 }
+                checkSettings(s, settings, o.out());
                 learner.load(s);
                 start = (int) s.getScalar("step");
                 List<Map<String, Double>> rows = RunLog.readCsv(o.out().resolve("train.csv"));
@@ -188,6 +228,7 @@ public final class OfflineTraining {
         StateDict s = learner.state().scalar("step", step);
         s.meta.put("algo", o.algo());
         s.meta.put("task", o.task());
+        settings.forEach((flag, v) -> s.meta.put(SETTING + flag, v));
         s.save(file);
     }
 }

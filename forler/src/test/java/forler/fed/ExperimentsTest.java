@@ -3,6 +3,7 @@ package forler.fed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import forler.io.RunLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,43 @@ class ExperimentsTest {
         Files.writeString(dir.resolve("rounds.csv"), b.toString());
     }
 
+    /** Writes each hand-written run's rounds.json with the settings of the run the experiment asks for (else it would run it again). */
+    static void recordSettings(Map<Path, Federation.Options> runs) throws Exception {
+        for (Map.Entry<Path, Federation.Options> r : runs.entrySet()) {
+            Path csv = r.getKey().resolve("rounds.csv");
+            String rows = Files.readString(csv); // kept as written: RunLog would round the hand-computed scores to 6 digits
+            RunLog log = new RunLog(r.getKey(), "rounds");
+            Experiments.recordedInfo(r.getValue()).forEach(log::info);
+            log.restore(RunLog.readCsv(csv));
+            log.flush();
+            Files.writeString(csv, rows);
+        }
+    }
+
+    @Test
+    void aRunMadeWithOtherSettingsIsRunAgain(@TempDir Path out) throws Exception {
+        // every run records the settings asked for, except one that says hidden 32 where the experiment asks 16:
+        // that one alone is run again (the dataset function is the first thing a run calls)
+        Path runs = out.resolve("e5").resolve("runs");
+        for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora"))
+            for (int s = 0; s < 1; s++) {
+                writeRun(runs, algo + "-4good", s, 4, 10, 20, 0);
+                writeRun(runs, algo + "-4good+2random", s, 6, 5, 20, -40);
+            }
+        Federation.Options base = FederationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
+            built.incrementAndGet();
+            throw new IllegalStateException("trains: " + r);
+        }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        recordSettings(e.runs("e5"));
+        Path edited = runs.resolve("forler-4good-s0").resolve("rounds.json");
+        Files.writeString(edited, Files.readString(edited).replace("\"hidden\": \"16\"", "\"hidden\": \"32\""));
+        IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> e.run("e5"));
+        assertTrue(x.getMessage().startsWith("trains:"), x.getMessage());
+        assertEquals(1, built.get(), "only the run made with other settings is run again");
+    }
+
     @Test
     void e5ReportsTheGoodDevicesLocalScoreAndTheShareKept(@TempDir Path out) throws Exception {
         Path runs = out.resolve("e5").resolve("runs");
@@ -49,6 +87,7 @@ class ExperimentsTest {
         Experiments e = new Experiments(base, List.of("pendulum"), 2, out, r -> {
             throw new AssertionError("nothing should train: every run is complete");
         }, new PrintStream(log, true, StandardCharsets.UTF_8));
+        recordSettings(e.runs("e5"));
 
         List<Map<String, Double>> rows = e.run("e5");
 

@@ -1,0 +1,226 @@
+package forler.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import forler.io.RunDir;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI in-process, as a user meets it: every bad input is one line on stderr and exit code 2, and no run is lost or mixed. */
+class MainTest {
+    record Outcome(int code, String out, String err) {}
+
+    static Outcome forler(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    /** Asserts exit code 2 and one line on stderr that contains every one of {@code words}. */
+    static String refused(Outcome o, String... words) {
+        assertEquals(2, o.code(), "exit code; stderr: " + o.err());
+        List<String> lines = o.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), "one line on stderr, got:\n" + o.err());
+        for (String w : words) assertTrue(lines.get(0).contains(w), "'" + w + "' missing from: " + lines.get(0));
+        return lines.get(0);
+    }
+
+    /** A run of a few seconds: 2 devices of random data (no behaviour policy needed), 1 round of 2 steps, width 8. */
+    static String[] tinyRun(Path dir, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", "--devices", "2", "--data", "random", "--size", "100", "--server-size", "50",
+                "--rounds", "1", "--local-steps", "2", "--hidden", "8", "--batch", "16", "--samples", "3", "--iterations", "1",
+                "--eval-episodes", "1", "--cache", dir.resolve("cache").toString()));
+        a.addAll(Arrays.asList(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void everyBadFlagIsOneLineNamingTheFlag(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "not a folder, not a dataset");
+        Path out = dir.resolve("never");
+        String[][] cases = {
+                {"--batch must be >= 1", "run", "--batch", "0"},
+                {"--hidden must be >= 1", "run", "--hidden", "0"},
+                {"--hidden 100000", "run", "--hidden", "100000"},
+                {"--size", "run", "--size", "2000000000"},
+                {"--alpha1", "run", "--alpha1", "NaN"},
+                {"--alpha1", "run", "--alpha1", "-3"},
+                {"--alpha2", "run", "--alpha2", "Infinity"},
+                {"--delta must be >= 1", "run", "--delta", "0"},
+                {"--depth must be >= 1", "run", "--depth", "0"},
+                {"--cache", "run", "--cache", file.toString()},
+                {"--devices is 2", "run", "--devices", "2", "--data", "medium,expert,random,medium-replay"},
+                {"--batch must be >= 1", "experiment", "e1", "--batch", "0"},
+                {"--batch must be >= 1", "train", "--batch", "0"},
+                {"--hidden 100000", "train", "--hidden", "100000"},
+                {"--cache", "train", "--cache", file.toString()},
+                {"--min-devices must be >= 1", "server", "--plaintext", "--no-auth", "--min-devices", "0"},
+                {"--alpha1", "server", "--plaintext", "--no-auth", "--alpha1", "NaN"},
+                {"no such file", "behaviour", "--policy", dir.resolve("missing.safetensors").toString()},
+                {file.toString(), "behaviour", "--policy", file.toString()},
+                {file.toString(), "device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--data", file.toString()},
+                {"Unknown option", "run", "--no-such-flag"},
+                {"Invalid value", "run", "--batch", "many"},
+        };
+        for (String[] c : cases) {
+            String[] args = new String[c.length - 1 + 2];
+            System.arraycopy(c, 1, args, 0, c.length - 1);
+            args[c.length - 1] = "--out"; // were any of these to run, it would be here
+            args[c.length] = out.toString();
+            if (c[1].equals("behaviour") || c[1].equals("device")) args = Arrays.copyOf(args, c.length - 1);
+            refused(forler(args), c[0]);
+        }
+        assertFalse(Files.exists(out), "a refused run leaves no folder");
+    }
+
+    @Test
+    void anUnreachableServerIsOneLine(@TempDir Path dir) {
+        refused(forler("device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--give-up-s", "1",
+                "--state", dir.resolve("d.safetensors").toString(), "--data", "random"), "--data: no file");
+        String line = refused(forler("device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--give-up-s", "1",
+                "--kind", "random", "--state", dir.resolve("d.safetensors").toString()), "unreachable", "127.0.0.1:1");
+        assertFalse(line.contains("\tat "), line);
+    }
+
+    @Test
+    void debugAddsTheStackTrace() {
+        Outcome o = forler("run", "--batch", "0", "--debug");
+        assertEquals(2, o.code());
+        assertTrue(o.err().lines().anyMatch(l -> l.contains("\tat forler.cli.")), o.err());
+    }
+
+    @Test
+    void aRunRefusesAnOutHoldingARunUnlessResumedWithTheSameSettingsOrOverwritten(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, forler(tinyRun(dir, "--out", out.toString())).code());
+        byte[] first = Files.readAllBytes(out.resolve("rounds.csv"));
+        refused(forler(tinyRun(dir, "--out", out.toString(), "--seed", "7")), "already holds a run", "--resume", "--overwrite");
+        assertArrayEquals(first, Files.readAllBytes(out.resolve("rounds.csv")), "the refused run changed the first one's log");
+        // --resume with a setting that changes the numbers: the flag, both values, what to do
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--seed", "7")), "--seed is 7", "--seed 0", "--overwrite");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--delta", "2")), "--delta is 2", "--delta 1");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--server-steps", "3")), "--server-steps is 3", "--server-steps 2");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--batch", "8")), "--batch is 8", "--batch 16");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--local-steps", "3")), "--local-steps is 3");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--alpha1", "0.25")), "--alpha1 is 0.25");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--data", "random,medium")), "--data is random,medium");
+        // --resume with the same settings and more rounds goes on; --overwrite starts afresh
+        assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")).code());
+        assertEquals(2, forler.io.RunLog.readCsv(out.resolve("rounds.csv")).size());
+        assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString(), "--overwrite"), "--seed", "7")).code());
+        assertEquals(1, forler.io.RunLog.readCsv(out.resolve("rounds.csv")).size());
+        assertTrue(Files.readString(out.resolve("rounds.json")).contains("\"seed\": \"7\""));
+    }
+
+    @Test
+    void aSecondWriterIsRefusedWhileTheFirstHoldsTheLock(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        try (RunDir held = RunDir.open(out, RunCommand.RUN_FILES, false, false)) {
+            refused(forler(tinyRun(dir, "--out", out.toString())), "in use by another run", ".lock");
+        }
+        // released (as when the OS drops a crashed process's lock): the next run goes ahead
+        assertEquals(0, forler(tinyRun(dir, "--out", out.toString())).code());
+    }
+
+    @Test
+    void identicalRunsWriteIdenticalCsvsWithIntegersAsIntegers(@TempDir Path dir) throws Exception {
+        assertEquals(0, forler(tinyRun(dir, "--out", dir.resolve("a").toString())).code());
+        assertEquals(0, forler(tinyRun(dir, "--out", dir.resolve("b").toString())).code());
+        List<String> a = withoutWallTime(dir.resolve("a").resolve("rounds.csv")), b = withoutWallTime(dir.resolve("b").resolve("rounds.csv"));
+        assertEquals(a, b);
+        // the device columns in the order the critic's update names them (a Map.of gave a per-JVM random order)
+        assertTrue(a.get(0).contains("device_critic_loss,device_td_loss,device_cql_loss,device_q_data"), a.get(0));
+        assertTrue(a.get(1).startsWith("0,2,"), "round and steps as integers: " + a.get(1));
+    }
+
+    /** The CSV's lines with the wall_s column (the only one that measures time) cut out. */
+    static List<String> withoutWallTime(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        int col = Arrays.asList(lines.get(0).split(",")).indexOf("wall_s");
+        assertTrue(col >= 0, lines.get(0));
+        return lines.stream().map(l -> {
+            List<String> c = new ArrayList<>(Arrays.asList(l.split(",", -1)));
+            c.remove(col);
+            return String.join(",", c);
+        }).toList();
+    }
+
+    @Test
+    void trainRefusesAResumeWithOtherSettings(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("train");
+        String[] base = {"train", "--dataset", "random", "--size", "100", "--steps", "2", "--eval-every", "1", "--eval-episodes", "1",
+                "--hidden", "8", "--batch", "16", "--cache", dir.resolve("cache").toString(), "--out", out.toString()};
+        assertEquals(0, forler(base).code());
+        refused(forler(base), "already holds a run");
+        refused(forler(set(concat(base, "--resume"), "--seed", "3")), "--seed is 3", "--seed 0");
+        refused(forler(set(concat(base, "--resume"), "--depth", "3")), "--depth is 3", "--depth 2");
+        refused(forler(set(concat(base, "--resume"), "--dataset", "medium")), "--dataset is medium", "--dataset random");
+    }
+
+    @Test
+    void aDatasetFileWithActionsOutsideTheTasksBoundsIsRefusedOrClippedOnRequest(@TempDir Path dir) throws Exception {
+        // pendulum's torque lies in [-2, 2]; the same transitions with every action ×3 (a file in other units)
+        forler.data.Dataset d = new forler.data.DatasetBuilder(forler.data.DatasetBuilder.registryEnvs(), forler.data.PolicyProvider.none(), null, false)
+                .build(new forler.data.DatasetBuilder.Request("pendulum", forler.data.DatasetBuilder.Kind.RANDOM, 50, 0, null));
+        float[] a = d.actions().clone();
+        for (int i = 0; i < a.length; i++) a[i] *= 3;
+        Path file = dir.resolve("scaled.hdf5");
+        forler.data.D4rlIO.write(file, new forler.data.Dataset(d.obsDim(), d.actDim(), d.observations(), a, d.rewards(), d.nextObservations(),
+                d.terminals(), d.timeouts()), java.util.Map.of());
+        String[] train = {"train", "--dataset", file.toString(), "--steps", "1", "--eval-every", "1", "--eval-episodes", "1", "--hidden", "8",
+                "--batch", "16", "--out", dir.resolve("t").toString()};
+        refused(forler(train), "--dataset", file.toString(), "action values lie outside", "[-2.0]", "--clip-actions");
+        assertFalse(Files.exists(dir.resolve("t")), "a refused run leaves no folder");
+        assertEquals(0, forler(concat(train, "--clip-actions")).code());
+        // a file of another task: named, with both dimensions
+        refused(forler(set(set(train, "--task", "mountaincar"), "--out", dir.resolve("m").toString())), file.toString(), "3/1", "2/1");
+    }
+
+    @Test
+    void certsRefusesToReplaceKeys(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("server.key"), "the deployed key");
+        refused(forler("certs", "--out", dir.toString()), "server.key", "lock out");
+        assertEquals("the deployed key", Files.readString(dir.resolve("server.key")));
+    }
+
+    /** {@code args} with {@code flag}'s value replaced, or the flag added (picocli refuses a flag given twice). */
+    static String[] set(String[] args, String flag, String value) {
+        List<String> a = new ArrayList<>(Arrays.asList(args));
+        int i = a.indexOf(flag);
+        if (i >= 0) a.set(i + 1, value);
+        else a.addAll(List.of(flag, value));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void distillHelpShowsTheDefaultsAsNumbers() {
+        forler.rl.Dagger.Config d = forler.rl.Dagger.Config.defaults();
+        String help = forler("distill", "--help").out();
+        assertFalse(help.contains("Dagger.Config"), help);
+        for (int v : new int[] {d.iterations(), d.episodesPerIteration(), d.gradSteps(), d.hidden()}) {
+            assertTrue(help.contains("(default: " + v + ")"), v + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void aDamagedLogOnResumeNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, forler(tinyRun(dir, "--out", out.toString())).code());
+        Path csv = out.resolve("rounds.csv");
+        Files.writeString(csv, Files.readString(csv).replaceFirst("\n0,", "\ngarbage,"));
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "line 2", "garbage", "--overwrite");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,29 @@
+package forler.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import forler.net.proto.Settings;
+import forler.rl.StateDict;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FedServerResumeTest {
+    @Test
+    void aResumeWithAnotherSeedIsRefusedNamingTheFlag(@TempDir Path dir) throws Exception {
+        // a checkpoint recording --seed 5; the server resumes with its fixture's seed: refused before anything is loaded
+        Settings s = NetFixture.settings(2, 2, 3);
+        StateDict saved = new StateDict();
+        saved.meta.put("setting--seed", "5");
+        saved.save(dir.resolve("checkpoint.safetensors"));
+        FedServer.Options o = NetFixture.options(s, Duration.ofSeconds(5), 1, dir);
+        FedServer.Options resumed = new FedServer.Options(o.settings(), o.serverSteps(), o.omegaS(), o.broadcast(), o.deadline(), o.minDevices(),
+                o.maxNorm(), o.evalEpisodes(), o.out(), true);
+        FedServer fed = new FedServer(NetFixture.serverData(s), resumed, new PrintStream(new ByteArrayOutputStream()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, fed::run);
+        assertTrue(e.getMessage().contains("--seed is " + s.getSeed()) && e.getMessage().contains("--seed 5"), e.getMessage());
+    }
+}
