@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
  * behaviour resources of its task, by D4RL's recipe:
  * <pre>
  *   TASK-expert.safetensors        the run's best evaluation (DIR/policy-expert.safetensors)
- *   TASK-medium.safetensors        an evaluation snapshot of the same run scoring 30–40% of the expert's normalised
- *                                  score (D4RL: "about one third of the expert"), re-evaluated over --episodes
+ *   TASK-medium.safetensors        the earliest evaluation snapshot of the same run scoring 30–40% of the expert's
+ *                                  normalised score (D4RL: "about one third of the expert"), re-evaluated over --episodes
  *   TASK-medium-replay.hdf5        the run's replay buffer up to that snapshot (DIR/checkpoint.safetensors), as whole
  *                                  episodes, at most --replay-cap transitions (a seeded subset keeps the jar small)
  * </pre>
@@ -61,7 +61,7 @@ public final class BehaviourShipCommand implements Callable<Integer> {
     String band;
 
     @Option(names = "--candidates", defaultValue = "5",
-            description = "Snapshots (closest to the band's middle first) re-evaluated before giving up (default: ${DEFAULT-VALUE}).")
+            description = "Snapshots in the band (earliest first) re-evaluated before giving up (default: ${DEFAULT-VALUE}).")
     int candidates;
 
     @Option(names = "--medium-after", defaultValue = "0", paramLabel = "STEP",
@@ -114,7 +114,7 @@ public final class BehaviourShipCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--run " + run + ": no evaluation after step " + mediumAfter + " lies in " + band + "% of the expert's normalised score "
                     + String.format(Locale.ROOT, "%.1f (closest: step %d at %.1f); widen --medium-band", expertNorm, closest.step(), closest.normalized()));
         }
-        inBand.sort(Comparator.comparingDouble((Eval e) -> Math.abs(e.normalized() - mid)).thenComparingLong(Eval::step));
+        inBand.sort(Comparator.comparingLong(Eval::step)); // D4RL stops training medium when it first reaches the level
         Eval medium = null;
         Path mediumFile = to.resolve(task + "-medium.safetensors");
         for (Eval e : inBand.subList(0, Math.min(candidates, inBand.size()))) {
