@@ -34,13 +34,13 @@ import jdk.incubator.vector.VectorSpecies;
  * tails, packing choice and the split of rows over threads do not change that sequence, so results are
  * bit-identical with 1 or N threads.
  *
- * <p>JIT: the micro-kernels are branch-free after their k loop: every tile, full or edge, leaves the registers
- * through a scratch tile and {@link #flush} (plain Java) stores or adds it into C. An earlier version stored a full
- * tile straight from the registers under an {@code if}; on JDK 17, when an edge tile later took the other side of
- * that branch, C2 deoptimised and sometimes recompiled the kernel without the Vector API intrinsics
+ * <p>JIT: the micro-kernels are branch-free after their k loop. The caller picks where a tile's registers go: a full
+ * tile that is stored ({@code C = acc}, row-major C) goes straight into C; an edge tile, a transposed C or a later k
+ * block ({@code C = C + acc}) goes into a scratch tile that {@link #flush} (plain Java) stores or adds. An earlier
+ * kernel made that choice itself, under an {@code if} after the loop; on JDK 17, when an edge tile first took the
+ * other side, C2 deoptimised and sometimes recompiled the kernel without the Vector API intrinsics
  * ({@code -XX:+PrintIntrinsics}: "missing constant: vclass=... vlen=..."), so every {@code fma} allocated a boxed
- * vector and the JVM ran 5x slower for its whole life, in about one run of three. The scratch tile costs one more
- * store per accumulator per k block.
+ * vector and the JVM ran 5x slower for its whole life, in about one run of three.
  *
  * <p>Threads: products of at least {@link #PARALLEL_FLOPS} (2·m·n·(k + 4)) are split into chunks of MR-row groups, or
  * of NR-column panels when A has few rows, claimed dynamically by the calling thread and {@code threads − 1} shared
@@ -464,10 +464,15 @@ public final class VectorBackend implements Backend {
                     else { bs = bp; bi = (j0 / NR) * kc * NR; bStride = NR; }
                     for (int g = 0; g < groups; g++) {
                         int i = ic + g * MR;
-                        if (NRV == 4) kernel(kc, ap, g * kc * MR, bs, bi, bStride, c, cOff + i * cRs + j0 * cCs, cRs, cCs,
-                                Math.min(MR, i1 - i), cols, store, tile);
-                        else kernel2(kc, ap, g * kc * MR, bs, bi, bStride, c, cOff + i * cRs + j0 * cCs, cRs, cCs,
-                                Math.min(MR, i1 - i), cols, store, tile);
+                        int rows = Math.min(MR, i1 - i), ci = cOff + i * cRs + j0 * cCs;
+                        // a full tile stored (C = acc, row-major C) goes straight from the registers into C; any other
+                        // tile into the scratch tile, then flush: the kernels themselves never branch (class comment)
+                        boolean direct = store && rows == MR && cols == NR && cCs == 1;
+                        float[] dst = direct ? c : tile;
+                        int di = direct ? ci : 0, dld = direct ? cRs : NR;
+                        if (NRV == 4) kernel(kc, ap, g * kc * MR, bs, bi, bStride, dst, di, dld);
+                        else kernel2(kc, ap, g * kc * MR, bs, bi, bStride, dst, di, dld);
+                        if (!direct) flush(tile, c, ci, cRs, cCs, rows, cols, store);
                     }
                 }
             }
@@ -504,11 +509,11 @@ public final class VectorBackend implements Backend {
     // ------------------------------------------------------------------ micro-kernels
 
     /**
-     * C[rows, cols] (+)= A[MR, kc] · B[kc, NR], the first rows and columns of the tile. A packed: step p, row r at
-     * {@code ap[ai + p·MR + r]}; B step p at {@code b[bi + p·bStride ..+NR]}; C(r, j) at {@code c[ci + r·ldc + j·ccs]}.
+     * D[MR, NR] = A[MR, kc] · B[kc, NR], a whole tile, no branch after the loop: D is C itself (a full tile stored) or
+     * the scratch tile ({@link #flush} then stores or adds its first rows and columns). A packed: step p, row r at
+     * {@code ap[ai + p·MR + r]}; B step p at {@code b[bi + p·bStride ..+NR]}; D(r, j) at {@code d[di + r·ld + j]}.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] b, int bi, int bStride,
-                               float[] c, int ci, int ldc, int ccs, int rows, int cols, boolean store, float[] tile) {
+    private static void kernel(int kc, float[] ap, int ai, float[] b, int bi, int bStride, float[] d, int di, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
@@ -531,24 +536,22 @@ public final class VectorBackend implements Backend {
             x = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
-        // every tile goes through the scratch tile (see the class comment: no branch after the loop)
-        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c12.intoArray(tile, NR + 2 * L); c13.intoArray(tile, NR + 3 * L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c22.intoArray(tile, 2 * NR + 2 * L); c23.intoArray(tile, 2 * NR + 3 * L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c32.intoArray(tile, 3 * NR + 2 * L); c33.intoArray(tile, 3 * NR + 3 * L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c42.intoArray(tile, 4 * NR + 2 * L); c43.intoArray(tile, 4 * NR + 3 * L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-        c52.intoArray(tile, 5 * NR + 2 * L); c53.intoArray(tile, 5 * NR + 3 * L);
-        flush(tile, c, ci, ldc, ccs, rows, cols, store);
+        int e0 = di;
+        c00.intoArray(d, e0); c01.intoArray(d, e0 + L); c02.intoArray(d, e0 + 2 * L); c03.intoArray(d, e0 + 3 * L);
+        int e1 = di + 1 * ld;
+        c10.intoArray(d, e1); c11.intoArray(d, e1 + L); c12.intoArray(d, e1 + 2 * L); c13.intoArray(d, e1 + 3 * L);
+        int e2 = di + 2 * ld;
+        c20.intoArray(d, e2); c21.intoArray(d, e2 + L); c22.intoArray(d, e2 + 2 * L); c23.intoArray(d, e2 + 3 * L);
+        int e3 = di + 3 * ld;
+        c30.intoArray(d, e3); c31.intoArray(d, e3 + L); c32.intoArray(d, e3 + 2 * L); c33.intoArray(d, e3 + 3 * L);
+        int e4 = di + 4 * ld;
+        c40.intoArray(d, e4); c41.intoArray(d, e4 + L); c42.intoArray(d, e4 + 2 * L); c43.intoArray(d, e4 + 3 * L);
+        int e5 = di + 5 * ld;
+        c50.intoArray(d, e5); c51.intoArray(d, e5 + L); c52.intoArray(d, e5 + 2 * L); c53.intoArray(d, e5 + 3 * L);
     }
 
     /** {@link #kernel} with NRV = 2 (MR x 2 vector accumulators), for 16-register ISAs such as AVX2. */
-    private static void kernel2(int kc, float[] ap, int ai, float[] b, int bi, int bStride,
-                                float[] c, int ci, int ldc, int ccs, int rows, int cols, boolean store, float[] tile) {
+    private static void kernel2(int kc, float[] ap, int ai, float[] b, int bi, int bStride, float[] d, int di, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
         for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
@@ -567,13 +570,12 @@ public final class VectorBackend implements Backend {
             x = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-        flush(tile, c, ci, ldc, ccs, rows, cols, store);
+        c00.intoArray(d, di + 0 * ld); c01.intoArray(d, di + 0 * ld + L);
+        c10.intoArray(d, di + 1 * ld); c11.intoArray(d, di + 1 * ld + L);
+        c20.intoArray(d, di + 2 * ld); c21.intoArray(d, di + 2 * ld + L);
+        c30.intoArray(d, di + 3 * ld); c31.intoArray(d, di + 3 * ld + L);
+        c40.intoArray(d, di + 4 * ld); c41.intoArray(d, di + 4 * ld + L);
+        c50.intoArray(d, di + 5 * ld); c51.intoArray(d, di + 5 * ld + L);
     }
 
     /**
