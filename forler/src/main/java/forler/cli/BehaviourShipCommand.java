@@ -7,6 +7,7 @@ import forler.data.Episodes;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.io.AtomicFiles;
 import forler.rl.ActionScale;
 import forler.rl.ReplayBuffer;
 import forler.rl.StateDict;
@@ -15,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -157,9 +157,8 @@ public final class BehaviourShipCommand implements Callable<Integer> {
                 rs[0], rs[1], replayFile, Files.size(replayFile));
 
         Files.createDirectories(curveTo);
-        Path curve = curveTo.resolve(task + "-evals.csv"), tmp = Files.createTempFile(curveTo, task + "-evals.csv.", ".tmp");
-        Files.copy(csv, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, curve, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path curve = curveTo.resolve(task + "-evals.csv");
+        AtomicFiles.writeBytes(curve, Files.readAllBytes(csv));
         out.printf("learning curve -> %s%n", curve);
         out.flush();
         return 0;

@@ -48,12 +48,7 @@ class GpuKernelsTest {
             for (GemmKernels.Op op : GemmKernels.Op.values())
                 for (boolean simple : new boolean[] {false, true})
                     for (boolean acc : new boolean[] {false, true}) {
-                        float[] want = c0.clone();
-                        switch (op) {
-                            case NN -> ref.mult(m, n, k, a, 0, b, 0, want, 0, acc);
-                            case TN -> ref.multTransA(m, n, k, a, 0, b, 0, want, 0, acc);
-                            case NT -> ref.multTransB(m, n, k, a, 0, b, 0, want, 0, acc);
-                        }
+                        float[] want = reference(ref, op, m, n, k, a, b, c0, acc);
                         dc.upload(c0, 0, m * n);
                         gemm.launch(op, simple, da, db, dc, m, n, k, acc);
                         Close.assertClose(op + (simple ? " naive" : " tiled") + (acc ? " +=" : ""), want, dc.download(m * n),
@@ -72,12 +67,7 @@ class GpuKernelsTest {
         try (blas; GpuBuffer da = GpuBuffer.of(a); GpuBuffer db = GpuBuffer.of(b); GpuBuffer dc = new GpuBuffer(m * n)) {
             for (GemmKernels.Op op : GemmKernels.Op.values())
                 for (boolean acc : new boolean[] {false, true}) {
-                    float[] want = c0.clone();
-                    switch (op) {
-                        case NN -> ref.mult(m, n, k, a, 0, b, 0, want, 0, acc);
-                        case TN -> ref.multTransA(m, n, k, a, 0, b, 0, want, 0, acc);
-                        case NT -> ref.multTransB(m, n, k, a, 0, b, 0, want, 0, acc);
-                    }
+                    float[] want = reference(ref, op, m, n, k, a, b, c0, acc);
                     dc.upload(c0, 0, m * n);
                     blas.gemm(op, da, db, dc, m, n, k, acc);
                     Close.assertClose(op + " cublas" + (acc ? " +=" : ""), want, dc.download(m * n), 1e-5 * Math.sqrt(k), 1e-5);
@@ -99,6 +89,17 @@ class GpuKernelsTest {
                 Close.assertClose("strided batched" + (shared ? " shared x" : ""), want, dy.download(e * rows * out), 1e-5 * Math.sqrt(in), 1e-5);
             }
         }
+    }
+
+    /** C0 (+)= op(A)·op(B) on the CPU reference backend: what every GPU GEMM path must give. */
+    private static float[] reference(NaiveBackend ref, GemmKernels.Op op, int m, int n, int k, float[] a, float[] b, float[] c0, boolean acc) {
+        float[] want = c0.clone();
+        switch (op) {
+            case NN -> ref.mult(m, n, k, a, 0, b, 0, want, 0, acc);
+            case TN -> ref.multTransA(m, n, k, a, 0, b, 0, want, 0, acc);
+            case NT -> ref.multTransB(m, n, k, a, 0, b, 0, want, 0, acc);
+        }
+        return want;
     }
 
     /** cuBLAS, or the test skipped with the reason it cannot load (e.g. no libcublas.so.12 beside a CUDA 13 driver). */
