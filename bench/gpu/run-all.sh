@@ -52,7 +52,7 @@ head -1 "$W/nvidia-smi.log"
 step tests 170 "$JAVA" "${JOPTS[@]}" -cp "$CP" forler.kernels.GpuTestMain "$W/gpu-tests.json" --require-gpu \
   --class=forler.rl.DeviceRectificationTest
 grep -E '^FAILED' "$W/tests.log" | head -20; tail -1 "$W/tests.log"
-step gpubench 90 "$JAVA" "${JOPTS[@]}" -cp "$CP" forler.kernels.GpuBench "$W/gpu-bench.json"
+step gpubench 90 "$JAVA" "${JOPTS[@]}" -cp "$CP" forler.kernels.dev.GpuBench "$W/gpu-bench.json"
 
 # A device step vs δ at the SPEC search (N20 I3), GEMMs on the GPU (cuda) or the CPU (cuda-search); the goal shape N256 I4.
 jmh rectification 130 RectificationBench -p backend=cuda,cuda-search -p samples=20 -p iterations=3 -p delta=1,2,5,10,20

@@ -1,6 +1,7 @@
 // Dev check without a GPU: runs the CUDA kernels under kernels/emu/emu.h (CPU threads) and compares them with
 // their Java twins. Run kernels/emu/run.sh; see docs/cuda.md.
 import forler.kernels.*;
+import forler.kernels.dev.*;
 import forler.engine.*;
 import java.nio.*;
 import java.nio.file.*;

@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="$root/kernels/target/emu"
 mkdir -p "$build"
-for f in "$root"/kernels/src/main/cuda/*.cu; do
+for f in "$root"/kernels/src/main/cuda/*.cu "$root"/kernels/src/main/cuda/dev/*.cu; do
   sed -e 's/extern __shared__ float sm\[\];/float* sm = emu_dyn_smem;/' -e 's/extern "C" __device__/__device__/' \
       "$f" > "$build/$(basename "$f" .cu).emu.cu"
 done

@@ -7,56 +7,12 @@
 //   wMid [L-1, E, H, H], bMid [L-1, E, H]        hidden-to-hidden layers (L hidden layers in all, L >= 1)
 //   wOut [E, H] (= [E, H, 1]), bOut [E]          output layer
 // Hidden layers use ReLU. Built with -fmad=false: every fused multiply-add is an explicit fmaf, so the Java twin
-// (Math.fma in the same order) reproduces the tuned kernel's arithmetic.
+// (Math.fma in the same order) reproduces the tuned kernel's arithmetic. The first version, one block per row, is
+// dev/critic_min_simple.cu (a baseline for GpuBench, not used by training).
 
 #include <math_constants.h>
 
-// ---------------------------------------------------------------------------------------------- simple version
-// One block per row; threads over hidden units; both activation vectors in shared memory.
-// Launch: grid rows, block 128, dynamic shared (2·max(S+A, H) + 128) floats.
-extern "C" __global__ void critic_min_simple(float* out, const float* states, const float* actions,
-                                             int rows, int N, int S, int A,
-                                             const float* w0, const float* b0, const float* wMid, const float* bMid,
-                                             const float* wOut, const float* bOut, int E, int H, int L) {
-    extern __shared__ float sm[];
-    const int in = S + A, P = max(in, H), tid = threadIdx.x, T = blockDim.x;
-    const int row = blockIdx.x;
-    float* x = sm;              // [P]  current layer input
-    float* h = sm + P;          // [P]  current layer output
-    float* red = sm + 2 * P;    // [T]  partial sums of the output layer
-    float qmin = CUDART_INF_F;
-    for (int e = 0; e < E; e++) {
-        for (int k = tid; k < in; k += T) x[k] = k < S ? states[(long)(row / N) * S + k] : actions[(long)row * A + k - S];
-        __syncthreads();
-        int K = in;
-        for (int l = 0; l < L; l++) {
-            const float* W = l == 0 ? w0 + (long)e * in * H : wMid + ((long)(l - 1) * E + e) * H * H;    // [K, H]
-            const float* bias = l == 0 ? b0 + (long)e * H : bMid + ((long)(l - 1) * E + e) * H;       // [H]
-            for (int j = tid; j < H; j += T) {
-                float s = 0.f;
-                for (int k = 0; k < K; k++) s = fmaf(x[k], W[(long)k * H + j], s);
-                s += bias[j];
-                h[j] = s > 0.f ? s : 0.f;
-            }
-            __syncthreads();
-            float* t = x; x = h; h = t;   // the output becomes the next input
-            K = H;
-        }
-        float part = 0.f;
-        for (int j = tid; j < H; j += T) part = fmaf(x[j], wOut[(long)e * H + j], part);
-        red[tid] = part;
-        __syncthreads();
-        if (tid == 0) {
-            float q = 0.f;
-            for (int t = 0; t < T; t++) q += red[t];
-            qmin = fminf(qmin, q + bOut[e]);
-        }
-        __syncthreads();
-    }
-    if (tid == 0) out[row] = qmin;
-}
-
-// ----------------------------------------------------------------------------------------------- tuned version
+// ------------------------------------------------------------------------------------------------------ critic_min
 // A block evaluates ROWS = 16 rows through every head. Activations stay in shared memory (row strides padded
 // to odd lengths); each layer is a [16, K] x [K, H] product in which the weight matrix is tiled over K in slices
 // of KT rows x 256 hidden columns through shared memory, and each thread keeps a 4 rows x 4 columns register

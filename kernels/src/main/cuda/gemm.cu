@@ -2,11 +2,11 @@
 //   gemm_nn: A [M,K], B [K,N]        gemm_tn: A stored [K,M] (Aᵀ·B)        gemm_nt: B stored [N,K] (A·Bᵀ)
 // Java twin: forler.engine.NaiveBackend (mult, multTransA, multTransB).
 //
-// gemm_naive_*: one thread per output element, the simple first version kept beside the tuned one.
-// gemm_*:       64x64 output tile per block of 256 threads (16x16), K consumed in slices of 16 through shared
-//               memory, each thread holding a 4x4 register block (rows ty+16i, columns tx+16j: conflict-free
-//               shared reads and coalesced stores). Launch: grid (ceil(N/64), ceil(M/64)), block 256.
-// accumulate != 0 adds into C, else C is overwritten.
+// gemm_*: 64x64 output tile per block of 256 threads (16x16), K consumed in slices of 16 through shared
+//         memory, each thread holding a 4x4 register block (rows ty+16i, columns tx+16j: conflict-free
+//         shared reads and coalesced stores). Launch: grid (ceil(N/64), ceil(M/64)), block 256.
+// accumulate != 0 adds into C, else C is overwritten. The first version, one thread per output element, is
+// dev/gemm_naive.cu (a baseline for GpuBench, not used by training).
 
 #define TILE_M 64
 #define TILE_N 64
@@ -21,17 +21,6 @@ __device__ __forceinline__ float loadA(const float* A, int M, int K, int i, int 
 template <bool TRANS_B>
 __device__ __forceinline__ float loadB(const float* B, int N, int K, int p, int j) {
     return TRANS_B ? B[(long)j * K + p] : B[(long)p * N + j];
-}
-
-template <bool TRANS_A, bool TRANS_B>
-__device__ void gemm_naive(const float* A, const float* B, float* C, int M, int N, int K, int accumulate) {
-    int j = blockIdx.x * blockDim.x + threadIdx.x;
-    int i = blockIdx.y * blockDim.y + threadIdx.y;
-    if (i >= M || j >= N) return;
-    float s = 0.f;
-    for (int p = 0; p < K; p++) s += loadA<TRANS_A>(A, M, K, i, p) * loadB<TRANS_B>(B, N, K, p, j);
-    long c = (long)i * N + j;
-    C[c] = accumulate ? C[c] + s : s;
 }
 
 template <bool TRANS_A, bool TRANS_B>
@@ -85,12 +74,7 @@ __device__ void gemm_tiled(const float* A, const float* B, float* C, int M, int 
     }
 }
 
-// Naive: grid (ceil(N/16), ceil(M/16)), block (16,16).
-extern "C" __global__ void gemm_naive_nn(const float* A, const float* B, float* C, int M, int N, int K, int acc) { gemm_naive<false, false>(A, B, C, M, N, K, acc); }
-extern "C" __global__ void gemm_naive_tn(const float* A, const float* B, float* C, int M, int N, int K, int acc) { gemm_naive<true, false>(A, B, C, M, N, K, acc); }
-extern "C" __global__ void gemm_naive_nt(const float* A, const float* B, float* C, int M, int N, int K, int acc) { gemm_naive<false, true>(A, B, C, M, N, K, acc); }
-
-// Tuned: grid (ceil(N/64), ceil(M/64)), block 256.
+// Grid (ceil(N/64), ceil(M/64)), block 256.
 extern "C" __global__ void __launch_bounds__(THREADS) gemm_nn(const float* A, const float* B, float* C, int M, int N, int K, int acc) { gemm_tiled<false, false>(A, B, C, M, N, K, acc); }
 extern "C" __global__ void __launch_bounds__(THREADS) gemm_tn(const float* A, const float* B, float* C, int M, int N, int K, int acc) { gemm_tiled<true, false>(A, B, C, M, N, K, acc); }
 extern "C" __global__ void __launch_bounds__(THREADS) gemm_nt(const float* A, const float* B, float* C, int M, int N, int K, int acc) { gemm_tiled<false, true>(A, B, C, M, N, K, acc); }

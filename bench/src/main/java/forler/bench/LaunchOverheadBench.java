@@ -1,7 +1,7 @@
 package forler.bench;
 
 import forler.kernels.Cuda;
-import forler.kernels.EnsembleMinKernel;
+import forler.kernels.dev.EnsembleMinKernel;
 import forler.kernels.GpuBuffer;
 import forler.rl.MinQ;
 import java.util.concurrent.TimeUnit;

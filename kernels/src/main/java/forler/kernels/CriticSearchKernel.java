@@ -7,19 +7,16 @@ import jcuda.driver.CUfunction;
  * Launches of {@code critic_search.cu}: out[r] = min over heads of the critic on rows r = 0..B·N−1
  * (state r / N, action r). Twin: {@link CriticSearchTwin}.
  */
-public final class CriticSearchKernel {
+public final class CriticSearchKernel implements CudaSearch.CriticMin {
     /** Tuned kernel: rows per block, threads per block, weight-slice depth (as in the .cu file). */
     static final int ROWS = 16, THREADS = 256, KT = 8, COLS = 256;
-    /** Simple kernel: threads per block (one block per row). */
-    static final int SIMPLE_THREADS = 128;
 
     private final Cuda cuda;
-    private final CUfunction tuned, simple;
+    private final CUfunction tuned;
 
     public CriticSearchKernel(Cuda cuda) {
         this.cuda = cuda;
         tuned = cuda.function("critic_search", "critic_min");
-        simple = cuda.function("critic_search", "critic_min_simple");
     }
 
     /**
@@ -52,7 +49,7 @@ public final class CriticSearchKernel {
         public long uploads() { return uploads; }
 
         /** Part i of the pack (0 = w0 … 5 = bOut) as a device pointer. */
-        jcuda.driver.CUdeviceptr part(int i) { return all.at(shape.offsets[i]); }
+        public jcuda.driver.CUdeviceptr part(int i) { return all.at(shape.offsets[i]); }
 
         @Override public void close() { all.close(); }
     }
@@ -61,23 +58,17 @@ public final class CriticSearchKernel {
      * @param states  [B, S] on the device, B = rows / n
      * @param actions [rows, A]
      * @param out     [rows]
-     * @param useSimple the one-block-per-row first version (baseline) instead of the tuned kernel
      */
-    public void forwardMin(GpuBuffer out, GpuBuffer states, GpuBuffer actions, int rows, int n, Weights w, boolean useSimple) {
+    @Override
+    public void forwardMin(GpuBuffer out, GpuBuffer states, GpuBuffer actions, int rows, int n, Weights w) {
         if (rows == 0) return;
         PackedCritic c = w.shape();
         int in = c.stateDim() + c.actionDim(), h = c.hidden();
         var args = Cuda.args(out, states, actions, rows, n, c.stateDim(), c.actionDim(), w.part(0), w.part(1), w.part(2),
                 w.part(3), w.part(4), w.part(5), c.heads(), h, c.layers());
-        if (useSimple) {
-            int bytes = (2 * Math.max(in, h) + SIMPLE_THREADS) * Sizeof.FLOAT;
-            cuda.allowSharedMemory(simple, bytes, "critic_min_simple with S+A=" + in + ", H=" + h);
-            cuda.launch(simple, rows, 1, SIMPLE_THREADS, 1, bytes, args);
-        } else {
-            int bytes = tunedSharedBytes(in, h);
-            cuda.allowSharedMemory(tuned, bytes, "critic_min with S+A=" + in + ", H=" + h);
-            cuda.launch(tuned, Cuda.blocks(rows, ROWS), 1, THREADS, 1, bytes, args);
-        }
+        int bytes = tunedSharedBytes(in, h);
+        cuda.allowSharedMemory(tuned, bytes, "critic_min with S+A=" + in + ", H=" + h);
+        cuda.launch(tuned, Cuda.blocks(rows, ROWS), 1, THREADS, 1, bytes, args);
     }
 
     /** Dynamic shared memory of {@code critic_min}: inputs, two activation buffers (odd strides), weight slice, partials. */

@@ -151,7 +151,7 @@ public final class Cuda {
     }
 
     /** Blocks of {@code threads} covering {@code n} items. */
-    static int blocks(long n, int threads) {
+    public static int blocks(long n, int threads) {
         long b = (n + threads - 1) / threads;
         if (b > Integer.MAX_VALUE) throw new IllegalArgumentException("too many items for one launch: " + n);
         return (int) Math.max(b, 1);

@@ -89,7 +89,7 @@ public final class CudaBackend implements Backend {
         if (acc) c.upload(hc, cOff, m * n);
         else c.ensure((long) m * n);
         if (cublas != null) cublas.gemm(op, a, b, c, m, n, k, acc);
-        else gemm.launch(op, false, a, b, c, m, n, k, acc);
+        else gemm.launch(op, a, b, c, m, n, k, acc);
         c.download(hc, cOff, m * n); // waits for the kernel
     }
 }

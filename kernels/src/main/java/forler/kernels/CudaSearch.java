@@ -13,12 +13,11 @@ import java.util.Arrays;
  */
 public final class CudaSearch implements AutoCloseable {
     private final Cuda cuda;
-    private final CriticSearchKernel critic;
+    private CriticMin critic;
     private final CemUpdateKernel cem;
     private final CriticSearchKernel.Weights weights;
     private final GpuBuffer states = new GpuBuffer(), actions = new GpuBuffer(), q = new GpuBuffer(), mean = new GpuBuffer(),
             std = new GpuBuffer(), bestQ = new GpuBuffer(), bestA = new GpuBuffer(), low = new GpuBuffer(), high = new GpuBuffer();
-    private boolean simpleCritic;
     private long qEvaluations;
 
     /** Uploads {@code w}; throws {@link IllegalStateException} when there is no usable GPU. */
@@ -44,9 +43,17 @@ public final class CudaSearch implements AutoCloseable {
     /** Host-to-device copies of weights since construction (one per {@code setWeights}, one at construction). */
     public long weightUploads() { return weights.uploads(); }
 
-    /** Uses the simple one-block-per-row critic kernel (the benchmark's baseline) instead of the tuned one. */
-    public CudaSearch simpleCritic(boolean simple) {
-        simpleCritic = simple;
+    /** The min-over-heads critic evaluation of rows r = 0..rows−1 (state r / n, action r) into out [rows]. */
+    public interface CriticMin {
+        void forwardMin(GpuBuffer out, GpuBuffer states, GpuBuffer actions, int rows, int n, CriticSearchKernel.Weights w);
+    }
+
+    /**
+     * Evaluates the candidates with {@code k} instead of the tuned {@code critic_min} ({@link CriticSearchKernel}):
+     * for comparing a first version in the same search ({@code dev.SimpleCriticKernel}).
+     */
+    public CudaSearch criticKernel(CriticMin k) {
+        critic = k;
         return this;
     }
 
@@ -97,7 +104,7 @@ public final class CudaSearch implements AutoCloseable {
 
         cem.sample(actions, mean, std, low, high, b, n, a, seed, 0);
         for (int it = 0; it < cfg.iterations(); it++) {
-            critic.forwardMin(q, this.states, actions, b * n, n, weights, simpleCritic);
+            critic.forwardMin(q, this.states, actions, b * n, n, weights);
             cem.update(actions, q, mean, std, bestQ, bestA, low, high, b, n, a, cfg.beta(), seed, (it + 1) * n,
                     it + 1 < cfg.iterations());
         }
@@ -128,7 +135,7 @@ public final class CudaSearch implements AutoCloseable {
         this.states.upload(states, 0, b * c.stateDim());
         this.actions.upload(actions, 0, b * n * c.actionDim());
         q.ensure((long) b * n);
-        critic.forwardMin(q, this.states, this.actions, b * n, n, weights, simpleCritic);
+        critic.forwardMin(q, this.states, this.actions, b * n, n, weights);
         qEvaluations += (long) b * n;
         q.download(out, 0, b * n);
     }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import forler.engine.Rng;
 
 /** Test helpers: llm.c's comparison |got − ref| <= atol + rtol·|ref|, and random arrays. */
-final class Close {
+public final class Close {
     private Close() {}
 
-    static void assertClose(String what, float[] ref, float[] got, double atol, double rtol) {
+    public static void assertClose(String what, float[] ref, float[] got, double atol, double rtol) {
         assertEquals(ref.length, got.length, what + ": length");
         for (int i = 0; i < ref.length; i++) {
             double tol = atol + rtol * Math.abs(ref[i]);
@@ -19,7 +19,7 @@ final class Close {
         }
     }
 
-    static float[] uniform(Rng rng, int n, float lo, float hi) {
+    public static float[] uniform(Rng rng, int n, float lo, float hi) {
         float[] x = new float[n];
         rng.fillUniform(x, lo, hi);
         return x;

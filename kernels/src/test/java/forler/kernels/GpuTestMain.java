@@ -72,5 +72,5 @@ public final class GpuTestMain {
         System.exit(counts[1] > 0 || (requireGpu && device == null) ? 1 : 0);
     }
 
-    static String json(String s) { return GpuBench.json(s); }
+    static String json(String s) { return forler.kernels.dev.GpuBench.json(s); }
 }

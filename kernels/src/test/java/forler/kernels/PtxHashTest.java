@@ -28,35 +28,40 @@ class PtxHashTest {
     @Test
     void everyKernelSourceMatchesItsCommittedPtx() throws Exception {
         List<Path> sources;
-        try (Stream<Path> s = Files.list(CUDA_SRC)) {
+        try (Stream<Path> s = Files.walk(CUDA_SRC, 2)) { // the training path's kernels, and dev/
             sources = s.filter(p -> p.toString().endsWith(".cu")).sorted().toList();
         }
-        assertEquals(5, sources.size(), "kernel sources in " + CUDA_SRC.toAbsolutePath());
+        assertEquals(List.of("cem_update.cu", "critic_search.cu", "dev/critic_min_simple.cu", "dev/elementwise.cu",
+                "dev/ensemble_min.cu", "dev/gemm_naive.cu", "gemm.cu"),
+                sources.stream().map(p -> CUDA_SRC.relativize(p).toString().replace('\\', '/')).toList(),
+                "kernel sources in " + CUDA_SRC.toAbsolutePath());
         for (Path cu : sources) {
-            String name = cu.getFileName().toString().replace(".cu", "");
-            String first = firstLine(Cuda.PTX_DIR + name + ".ptx");
-            String expected = "// source-sha256: " + sha256(cu) + " " + name + ".cu";
-            assertEquals(expected, first, name + ".ptx was not built from the current " + cu
+            String module = CUDA_SRC.relativize(cu).toString().replace('\\', '/').replace(".cu", "");
+            String name = cu.getFileName().toString();
+            String first = firstLine(Cuda.PTX_DIR + module + ".ptx");
+            String expected = "// source-sha256: " + sha256(cu) + " " + name;
+            assertEquals(expected, first, module + ".ptx was not built from the current " + cu
                     + ": run kernels/build-ptx.sh (needs nvcc) and commit the PTX");
         }
     }
 
     @Test
     void ptxTargetsTheH100AndDefinesTheKernelsJavaLaunches() throws Exception {
-        String gemm = text(Cuda.PTX_DIR + "gemm.ptx");
+        String gemm = text(Cuda.PTX_DIR + "gemm.ptx"), naive = text(Cuda.PTX_DIR + "dev/gemm_naive.ptx");
         assertTrue(gemm.contains(".target sm_90"), "gemm.ptx should target sm_90");
-        for (String k : new String[] {"gemm_nn", "gemm_tn", "gemm_nt", "gemm_naive_nn", "gemm_naive_tn", "gemm_naive_nt"}) {
-            assertTrue(gemm.contains(".entry " + k + "("), "gemm.ptx lacks kernel " + k);
+        for (String op : new String[] {"nn", "tn", "nt"}) {
+            assertTrue(gemm.contains(".entry gemm_" + op + "("), "gemm.ptx lacks kernel gemm_" + op);
+            assertTrue(naive.contains(".entry gemm_naive_" + op + "("), "dev/gemm_naive.ptx lacks kernel gemm_naive_" + op);
         }
         assertTrue(text(Cuda.PTX_DIR + "critic_search.ptx").contains(".entry critic_min("));
-        assertTrue(text(Cuda.PTX_DIR + "critic_search.ptx").contains(".entry critic_min_simple("));
+        assertTrue(text(Cuda.PTX_DIR + "dev/critic_min_simple.ptx").contains(".entry critic_min_simple("));
         assertTrue(text(Cuda.PTX_DIR + "cem_update.ptx").contains(".entry cem_update("));
         assertTrue(text(Cuda.PTX_DIR + "cem_update.ptx").contains(".entry cem_sample("));
-        assertTrue(text(Cuda.PTX_DIR + "ensemble_min.ptx").contains(".entry ensemble_min("));
-        String ew = text(Cuda.PTX_DIR + "elementwise.ptx");
+        assertTrue(text(Cuda.PTX_DIR + "dev/ensemble_min.ptx").contains(".entry ensemble_min("));
+        String ew = text(Cuda.PTX_DIR + "dev/elementwise.ptx");
         for (String k : new String[] {"bias_relu", "relu_backward", "tanh_forward", "tanh_backward", "adam_update",
                 "polyak_update", "square_error", "sum_rows"}) {
-            assertTrue(ew.contains(".entry " + k + "("), "elementwise.ptx lacks kernel " + k);
+            assertTrue(ew.contains(".entry " + k + "("), "dev/elementwise.ptx lacks kernel " + k);
         }
         assertFalse(text(Cuda.PTX_DIR + "cem_update.ptx").contains("sin.approx"), "ε must not use the hardware sin/cos");
     }

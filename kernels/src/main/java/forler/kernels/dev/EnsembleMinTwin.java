@@ -1,6 +1,6 @@
-package forler.kernels;
+package forler.kernels.dev;
 
-/** Java twin of {@code ensemble_min.cu}: in [E, B] → out [B] = min over heads, argmin [B] (lowest head on ties). */
+/** Java twin of {@code dev/ensemble_min.cu}: in [E, B] → out [B] = min over heads, argmin [B] (lowest head on ties). */
 public final class EnsembleMinTwin {
     private EnsembleMinTwin() {}
 

@@ -1,6 +1,6 @@
-package forler.kernels;
+package forler.kernels.dev;
 
-/** Java twin of {@code elementwise.cu}: the same formulas in the same order (see the kernel file for each). */
+/** Java twin of {@code dev/elementwise.cu}: the same formulas in the same order (see the kernel file for each). */
 public final class ElementwiseTwin {
     /** Rows one {@code sum_rows} thread column adds before the partials are combined (blockDim.y). */
     static final int SUM_ROWS_PARTIALS = 8;

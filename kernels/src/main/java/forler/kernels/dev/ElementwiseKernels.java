@@ -1,8 +1,14 @@
-package forler.kernels;
+package forler.kernels.dev;
 
+import forler.kernels.Cuda;
+import forler.kernels.GpuBuffer;
 import jcuda.driver.CUfunction;
 
-/** Launches of {@code elementwise.cu} on device buffers; the formulas are in the kernel file and {@link ElementwiseTwin}. */
+/**
+ * Launches of {@code dev/elementwise.cu} on device buffers; the formulas are in the kernel file and
+ * {@link ElementwiseTwin}. Test-only: the elementwise ops of a device-resident training step, checked against their
+ * twins on the GPU; training does not launch them (its elementwise work runs on the CPU).
+ */
 public final class ElementwiseKernels {
     private static final int THREADS = 256;
 
@@ -11,14 +17,14 @@ public final class ElementwiseKernels {
 
     public ElementwiseKernels(Cuda cuda) {
         this.cuda = cuda;
-        biasRelu = cuda.function("elementwise", "bias_relu");
-        reluBackward = cuda.function("elementwise", "relu_backward");
-        tanhForward = cuda.function("elementwise", "tanh_forward");
-        tanhBackward = cuda.function("elementwise", "tanh_backward");
-        adam = cuda.function("elementwise", "adam_update");
-        polyak = cuda.function("elementwise", "polyak_update");
-        squareError = cuda.function("elementwise", "square_error");
-        sumRows = cuda.function("elementwise", "sum_rows");
+        biasRelu = cuda.function("dev/elementwise", "bias_relu");
+        reluBackward = cuda.function("dev/elementwise", "relu_backward");
+        tanhForward = cuda.function("dev/elementwise", "tanh_forward");
+        tanhBackward = cuda.function("dev/elementwise", "tanh_backward");
+        adam = cuda.function("dev/elementwise", "adam_update");
+        polyak = cuda.function("dev/elementwise", "polyak_update");
+        squareError = cuda.function("dev/elementwise", "square_error");
+        sumRows = cuda.function("dev/elementwise", "sum_rows");
     }
 
     public void biasRelu(GpuBuffer y, GpuBuffer bias, int rows, int n, boolean relu) {

@@ -1,6 +1,16 @@
-package forler.kernels;
+package forler.kernels.dev;
 
 import forler.engine.Rng;
+import forler.kernels.CemSearchTwin;
+import forler.kernels.CriticSearchKernel;
+import forler.kernels.CriticWeights;
+import forler.kernels.CublasGemm;
+import forler.kernels.Cuda;
+import forler.kernels.CudaBackend;
+import forler.kernels.CudaSearch;
+import forler.kernels.GemmKernels;
+import forler.kernels.GpuBuffer;
+import forler.kernels.SearchConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +22,7 @@ import java.util.Locale;
 
 /**
  * Timings of the kernels on the GPU machine, each beside its baseline (launch overhead, the naive GEMM, the simple
- * critic kernel, the CPU twin): {@code java -cp ... forler.kernels.GpuBench out.json}. Medians of repeated runs,
+ * critic kernel, the CPU twin): {@code java -cp ... forler.kernels.dev.GpuBench out.json}. Medians of repeated runs,
  * each synchronised; written as JSON (temp file, then rename). bench/gpu/run-all.sh runs it.
  */
 public final class GpuBench {
@@ -42,13 +52,15 @@ public final class GpuBench {
 
     private void gemm(int n) {
         GemmKernels g = new GemmKernels(cuda);
+        NaiveGemmKernels naive = new NaiveGemmKernels(cuda);
         Rng rng = new Rng(1);
         float[] a = new float[n * n];
         rng.fillUniform(a, -1, 1);
         try (GpuBuffer da = GpuBuffer.of(a); GpuBuffer db = GpuBuffer.of(a); GpuBuffer dc = new GpuBuffer((long) n * n)) {
             for (GemmKernels.Op op : GemmKernels.Op.values())
                 for (boolean simple : new boolean[] {false, true}) {
-                    double ms = time(() -> g.launch(op, simple, da, db, dc, n, n, n, false), 3, 10);
+                    Runnable r = simple ? () -> naive.launch(op, da, db, dc, n, n, n, false) : () -> g.launch(op, da, db, dc, n, n, n, false);
+                    double ms = time(r, 3, 10);
                     add("gemm_" + op.name().toLowerCase(Locale.ROOT) + (simple ? "_naive" : "_tiled"),
                             n + "^3, device-resident", ms, 2.0 * n * n * n / (ms * 1e6), "GFLOP/s");
                 }
@@ -71,6 +83,7 @@ public final class GpuBench {
             rows.add("{\"name\":\"cublas_unavailable\",\"reason\":" + json(e.getMessage()) + "}");
         }
         GemmKernels g = new GemmKernels(cuda);
+        NaiveGemmKernels naive = new NaiveGemmKernels(cuda);
         Rng rng = new Rng(4);
         int[][] shapes = {{256, 256, 23}, {256, 256, 256}, {5120, 256, 256}, {5376, 256, 256}, {1024, 1024, 1024}}; // m, n, k
         for (int[] sh : shapes) {
@@ -85,7 +98,7 @@ public final class GpuBench {
                 for (GemmKernels.Op op : GemmKernels.Op.values()) {
                     String o = op.name().toLowerCase(Locale.ROOT);
                     double flops = 2.0 * m * n * k;
-                    double tiled = time(() -> g.launch(op, false, da, db, dc, m, n, k, false), 3, 20);
+                    double tiled = time(() -> g.launch(op, da, db, dc, m, n, k, false), 3, 20);
                     add("train_gemm_" + o + "_tiled", shape, tiled, flops / (tiled * 1e6), "GFLOP/s");
                     if (blas != null) {
                         CublasGemm c = blas;
@@ -108,7 +121,7 @@ public final class GpuBench {
             ys[h] = new GpuBuffer((long) r * out);
         }
         double tiled = time(() -> {
-            for (int h = 0; h < e; h++) g.launch(GemmKernels.Op.NN, false, xs[h], ws[h], ys[h], r, out, in, false);
+            for (int h = 0; h < e; h++) g.launch(GemmKernels.Op.NN, xs[h], ws[h], ys[h], r, out, in, false);
         }, 3, 20);
         add("train_ensemble_tiled", shape + ", one launch per head", tiled, flops / (tiled * 1e6), "GFLOP/s");
         if (blas != null) {
@@ -146,9 +159,11 @@ public final class GpuBench {
         String shape = String.format(Locale.ROOT, "B=%d N=%d I=%d S=%d A=%d H=%d L=%d E=%d", b, n, iters, s, a, h, l, e);
         long evals = (long) b * n * iters;
         try (CudaSearch gpu = new CudaSearch(w)) {
+            CudaSearch.CriticMin tuned = new CriticSearchKernel(cuda), first = new SimpleCriticKernel(cuda);
             for (boolean simple : new boolean[] {false, true}) {
                 long[] seed = {0};
-                double ms = time(() -> gpu.simpleCritic(simple).search(states, b, null, cfg, seed[0]++), 3, 20);
+                gpu.criticKernel(simple ? first : tuned);
+                double ms = time(() -> gpu.search(states, b, null, cfg, seed[0]++), 3, 20);
                 add("search_gpu" + (simple ? "_simple_critic" : ""), shape, ms, evals / (ms * 1e3), "Q-evals/us");
             }
         }
@@ -182,7 +197,7 @@ public final class GpuBench {
                 unit == null ? "" : String.format(Locale.ROOT, ",\"rate\":%.4f,\"unit\":\"%s\"", rate, unit)));
     }
 
-    static String json(String s) {
+    public static String json(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') b.append('\\').append(c);

@@ -1,7 +1,8 @@
-package forler.kernels;
+package forler.kernels.dev;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import forler.kernels.Close;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
