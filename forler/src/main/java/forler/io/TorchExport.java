@@ -65,9 +65,8 @@ public final class TorchExport {
             Matcher m = MEAN_HEAD.matcher(key);
             if (!m.matches()) continue;
             String p = prefixOf(m);
-            TreeMap<Integer, Tensor> trunk = layered.remove(join(p, "trunk"));
-            if (trunk == null || !in.containsKey(join(p, "log_std.weight"))) continue; // a "mu" that is not our actor's
-            networks.add(gaussianActor(in, p, trunk, out, used, what));
+            if (!layered.containsKey(join(p, "trunk")) || !in.containsKey(join(p, "log_std.weight"))) continue; // not our actor's "mu"
+            networks.add(gaussianActor(in, p, layered.remove(join(p, "trunk")), out, used, what));
         }
         for (var e : layered.entrySet()) networks.add(mlp(in, e.getKey(), e.getValue(), out, used, what));
         networks.sort(java.util.Comparator.comparing(Network::prefix));
