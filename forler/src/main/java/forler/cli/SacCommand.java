@@ -1,12 +1,13 @@
 package forler.cli;
 
+import forler.data.ActorFile;
 import forler.data.D4rlIO;
 import forler.engine.Backends;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.io.StateDict;
 import forler.rl.Sac;
-import forler.rl.StateDict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -236,7 +237,7 @@ public final class SacCommand implements Callable<Integer> {
         Map<String, String> m = new LinkedHashMap<>(meta);
         m.put("step", Long.toString(sac.steps()));
         m.put("kind", kind);
-        Sac.actorFile(sac.learner.actor, sac.env, sac.cfg, m).save(file);
+        ActorFile.of(sac.learner.actor, sac.env, m).save(file);
     }
 
     /** A bar on stderr; plain periodic lines (every 30 s) when stderr is not a terminal or CI is set. */

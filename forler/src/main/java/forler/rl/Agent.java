@@ -3,6 +3,7 @@ package forler.rl;
 import forler.data.Dataset;
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.env.ActionScale;
 import forler.env.Policy;
 import java.util.function.UnaryOperator;
 

@@ -4,6 +4,7 @@ import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
 import forler.engine.nn.TanhGaussianActor;
+import forler.io.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -9,6 +9,7 @@ import forler.engine.Tensor;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.io.StateDict;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
