@@ -8,6 +8,7 @@ import forler.env.Rollouts;
 import forler.env.Tasks;
 import forler.io.AtomicFiles;
 import forler.rl.Dagger;
+import forler.rl.OnlineTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ public final class DistillCommand implements Callable<Integer> {
             for (int i = 0; i < cfg.iterations(); i++) {
                 Dagger.Iteration it = dagger.iterate();
                 double wall = (System.nanoTime() - t0) / 1e9;
-                Rollouts.Stats e = Rollouts.evaluate(evalEnv, dagger.deterministicPolicy(), evalEpisodes, SacCommand.EVAL_SEED);
+                Rollouts.Stats e = Rollouts.evaluate(evalEnv, dagger.deterministicPolicy(), evalEpisodes, OnlineTraining.EVAL_SEED);
                 rows.append(String.format(Locale.ROOT, "%d,%.6f,%d,%d,%.4f,%.6f,%.1f,%.4f,%.4f,%.2f%n", it.index(), it.beta(), it.aggregate(),
                         dagger.replaySize(), it.meanEpisodeReturn(), it.finalLoss(), wall, e.mean(), e.std(), info.normalizedScore(e.mean())));
                 AtomicFiles.writeString(csv, rows.toString());
@@ -131,7 +132,7 @@ public final class DistillCommand implements Callable<Integer> {
                 m.put("eval_return_mean", String.format(Locale.ROOT, "%.4f", e.mean()));
                 m.put("eval_return_std", String.format(Locale.ROOT, "%.4f", e.std()));
                 m.put("eval_episodes", Integer.toString(e.episodes()));
-                m.put("eval_seed", Long.toString(SacCommand.EVAL_SEED));
+                m.put("eval_seed", Long.toString(OnlineTraining.EVAL_SEED));
                 m.put("wall_s", String.format(Locale.ROOT, "%.1f", wall));
                 m.put("date", Instant.now().toString());
                 save(dagger, env, m, "snapshot", out.resolve("snapshots/actor-" + it.index() + ".safetensors"));
