@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A trained deterministic policy as the environment sees it: task observations are normalised the way the
- * training data was, the unit-box action is mapped back to the task's action box.
+ * training data was (when it was), the unit-box action is mapped back to the task's action box.
  */
 public final class Agent implements Policy {
     private final UnaryOperator<Tensor> net; // obs [B, S] → unit action [B, A]
