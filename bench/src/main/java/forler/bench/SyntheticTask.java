@@ -5,7 +5,7 @@ import forler.engine.Backend;
 import forler.engine.Backends;
 import forler.engine.Rng;
 import forler.engine.WithDeviceCritic;
-import forler.rl.ActionScale;
+import forler.env.ActionScale;
 import forler.rl.DatasetTransitions;
 import forler.rl.QEnsemble;
 import java.util.Arrays;

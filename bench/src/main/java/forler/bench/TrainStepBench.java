@@ -3,7 +3,7 @@ package forler.bench;
 import forler.data.Dataset;
 import forler.engine.Rng;
 import forler.engine.FlopCounter;
-import forler.rl.ActionScale;
+import forler.env.ActionScale;
 import forler.rl.ActorRectification;
 import forler.rl.Cql;
 import forler.rl.DatasetTransitions;

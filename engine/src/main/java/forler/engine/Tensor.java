@@ -225,26 +225,39 @@ public final class Tensor {
     // ------------------------------------------------------------------ broadcasting binary ops
 
     /** this + b, NumPy broadcasting (bias add: [B, out] + [out]). */
-    public Tensor add(Tensor b) { return binary("add", b, 0); }
+    public Tensor add(Tensor b) { return binary(BinaryOp.ADD, b); }
 
     /** this − b, NumPy broadcasting. */
-    public Tensor sub(Tensor b) { return binary("sub", b, 1); }
+    public Tensor sub(Tensor b) { return binary(BinaryOp.SUB, b); }
 
     /** this ⊙ b, NumPy broadcasting. */
-    public Tensor mul(Tensor b) { return binary("mul", b, 2); }
+    public Tensor mul(Tensor b) { return binary(BinaryOp.MUL, b); }
 
-    private Tensor binary(String op, Tensor b, int kind) {
+    /** The element-wise ops {@link #binary} computes; the name is the one shape errors show. */
+    private enum BinaryOp {
+        ADD("add"), SUB("sub"), MUL("mul");
+
+        final String name;
+
+        BinaryOp(String name) { this.name = name; }
+    }
+
+    private Tensor binary(BinaryOp op, Tensor b) {
         Tensor a = this;
-        int[] os = Shapes.broadcast(op, a.shape, b.shape);
+        int[] os = Shapes.broadcast(op.name, a.shape, b.shape);
         int n = Shapes.size(os);
         int[] prc = Arrays.equals(a.shape, os) ? Shapes.rowBroadcast(b.shape, os) : null;
-        if (prc != null) return rowBinary(b, kind, os, prc[0], prc[1], prc[2]);
+        if (prc != null) return rowBinary(b, op, os, prc[0], prc[1], prc[2]);
         int[] ia = BroadcastMaps.get(a.shape, os), ib = BroadcastMaps.get(b.shape, os);
         float[] y = new float[n], ad = a.data, bd = b.data;
         FlopCounter.add(n); // one +, − or × per element
         for (int o = 0; o < n; o++) {
             float u = ad[ia == null ? o : ia[o]], v = bd[ib == null ? o : ib[o]];
-            y[o] = kind == 0 ? u + v : kind == 1 ? u - v : u * v;
+            y[o] = switch (op) {
+                case ADD -> u + v;
+                case SUB -> u - v;
+                case MUL -> u * v;
+            };
         }
         Tensor r = result(y, os, a, b);
         if (r.requiresGrad) Tape.record(() -> {
@@ -252,14 +265,18 @@ public final class Tensor {
             if (g == null) return;
             if (a.requiresGrad) {
                 float[] ga = a.ensureGrad();
-                FlopCounter.add(kind == 2 ? 2L * n : n); // ga += g (× b)
-                for (int o = 0; o < n; o++) ga[ia == null ? o : ia[o]] += kind == 2 ? g[o] * bd[ib == null ? o : ib[o]] : g[o];
+                FlopCounter.add(op == BinaryOp.MUL ? 2L * n : n); // ga += g (× b)
+                for (int o = 0; o < n; o++) ga[ia == null ? o : ia[o]] += op == BinaryOp.MUL ? g[o] * bd[ib == null ? o : ib[o]] : g[o];
             }
             if (b.requiresGrad) {
                 float[] gb = b.ensureGrad();
-                FlopCounter.add(kind == 0 ? n : 2L * n); // gb += g, −g or g × a
+                FlopCounter.add(op == BinaryOp.ADD ? n : 2L * n); // gb += g, −g or g × a
                 for (int o = 0; o < n; o++) {
-                    float d = kind == 0 ? g[o] : kind == 1 ? -g[o] : g[o] * ad[ia == null ? o : ia[o]];
+                    float d = switch (op) {
+                        case ADD -> g[o];
+                        case SUB -> -g[o];
+                        case MUL -> g[o] * ad[ia == null ? o : ia[o]];
+                    };
                     gb[ib == null ? o : ib[o]] += d;
                 }
             }
@@ -272,17 +289,17 @@ public final class Tensor {
      * ensemble's), as plain contiguous loops the JIT vectorises; b's gradient is the sum over the R rows. Same values,
      * in the same order of accumulation, as the general path.
      */
-    private Tensor rowBinary(Tensor b, int kind, int[] os, int P, int R, int C) {
+    private Tensor rowBinary(Tensor b, BinaryOp op, int[] os, int P, int R, int C) {
         Tensor a = this;
         float[] y = new float[a.data.length], ad = a.data, bd = b.data;
         FlopCounter.add(y.length); // one +, − or × per element
         for (int p = 0; p < P; p++) {
             for (int r = 0, bo = p * C; r < R; r++) {
                 int o = (p * R + r) * C;
-                switch (kind) {
-                    case 0 -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] + bd[bo + c]; }
-                    case 1 -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] - bd[bo + c]; }
-                    default -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] * bd[bo + c]; }
+                switch (op) {
+                    case ADD -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] + bd[bo + c]; }
+                    case SUB -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] - bd[bo + c]; }
+                    case MUL -> { for (int c = 0; c < C; c++) y[o + c] = ad[o + c] * bd[bo + c]; }
                 }
             }
         }
@@ -292,25 +309,25 @@ public final class Tensor {
             if (g == null) return;
             if (a.requiresGrad) {
                 float[] ga = a.ensureGrad();
-                FlopCounter.add(kind == 2 ? 2L * g.length : g.length); // ga += g (× b)
+                FlopCounter.add(op == BinaryOp.MUL ? 2L * g.length : g.length); // ga += g (× b)
                 for (int p = 0; p < P; p++) {
                     for (int row = 0, bo = p * C; row < R; row++) {
                         int o = (p * R + row) * C;
-                        if (kind == 2) { for (int c = 0; c < C; c++) ga[o + c] += g[o + c] * bd[bo + c]; }
+                        if (op == BinaryOp.MUL) { for (int c = 0; c < C; c++) ga[o + c] += g[o + c] * bd[bo + c]; }
                         else { for (int c = 0; c < C; c++) ga[o + c] += g[o + c]; }
                     }
                 }
             }
             if (b.requiresGrad) {
                 float[] gb = b.ensureGrad();
-                FlopCounter.add(kind == 0 ? g.length : 2L * g.length); // gb += g, −g or g × a
+                FlopCounter.add(op == BinaryOp.ADD ? g.length : 2L * g.length); // gb += g, −g or g × a
                 for (int p = 0; p < P; p++) {
                     for (int row = 0, bo = p * C; row < R; row++) {
                         int o = (p * R + row) * C;
-                        switch (kind) {
-                            case 0 -> { for (int c = 0; c < C; c++) gb[bo + c] += g[o + c]; }
-                            case 1 -> { for (int c = 0; c < C; c++) gb[bo + c] += -g[o + c]; }
-                            default -> { for (int c = 0; c < C; c++) gb[bo + c] += g[o + c] * ad[o + c]; }
+                        switch (op) {
+                            case ADD -> { for (int c = 0; c < C; c++) gb[bo + c] += g[o + c]; }
+                            case SUB -> { for (int c = 0; c < C; c++) gb[bo + c] += -g[o + c]; }
+                            case MUL -> { for (int c = 0; c < C; c++) gb[bo + c] += g[o + c] * ad[o + c]; }
                         }
                     }
                 }
@@ -733,19 +750,5 @@ public final class Tensor {
         int[] idx = new int[to - from];
         for (int i = 0; i < idx.length; i++) idx[i] = from + i;
         return take(ax, idx);
-    }
-
-    // ------------------------------------------------------------------ non-differentiable helpers
-
-    /** Index of the largest value along the last axis, one per row. */
-    public int[] argmaxLast() {
-        int n = shape[shape.length - 1], rows = size() / n;
-        int[] a = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int j = 1; j < n; j++) if (data[r * n + j] > data[r * n + best]) best = j;
-            a[r] = best;
-        }
-        return a;
     }
 }

@@ -4,13 +4,14 @@ import forler.data.BehaviourPolicies;
 import forler.data.D4rlIO;
 import forler.data.Dataset;
 import forler.data.Episodes;
+import forler.env.ActionScale;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
 import forler.io.AtomicFiles;
-import forler.rl.ActionScale;
+import forler.io.StateDict;
+import forler.rl.OnlineTraining;
 import forler.rl.ReplayBuffer;
-import forler.rl.StateDict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ public final class BehaviourShipCommand implements Callable<Integer> {
         if (episodes <= 0 || candidates <= 0 || replayCap <= 0)
             throw new IllegalArgumentException("--episodes, --candidates and --replay-cap must be positive");
         if (gzip < 0 || gzip > 9) throw new IllegalArgumentException("--gzip must be 0 (none) to 9, got " + gzip);
-        Path expertFile = run.resolve("policy-expert.safetensors"), ckpt = run.resolve(SacCommand.CHECKPOINT), csv = run.resolve(SacCommand.EVALS);
+        Path expertFile = run.resolve("policy-expert.safetensors"), ckpt = run.resolve(OnlineTraining.CHECKPOINT), csv = run.resolve(OnlineTraining.EVALS);
         for (Path p : List.of(expertFile, ckpt, csv))
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--run " + run + ": no " + p.getFileName() + " (is it a `forler sac --out` folder?)");
         String task = BehaviourPolicies.read(expertFile).task();

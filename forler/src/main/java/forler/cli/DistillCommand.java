@@ -1,5 +1,6 @@
 package forler.cli;
 
+import forler.data.ActorFile;
 import forler.data.D4rlIO;
 import forler.env.BipedalWalkerHeuristic;
 import forler.env.Env;
@@ -7,7 +8,7 @@ import forler.env.Rollouts;
 import forler.env.Tasks;
 import forler.io.AtomicFiles;
 import forler.rl.Dagger;
-import forler.rl.Sac;
+import forler.rl.OnlineTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -109,7 +110,6 @@ public final class DistillCommand implements Callable<Integer> {
             @Override public void reset() { heuristic.reset(); }
             @Override public float[] act(float[] obs) { return heuristic.act(obs); }
         };
-        Sac.Config fileCfg = Sac.Config.defaults().withHidden(cfg.hidden());  // the policy file's layout
         try (Env env = Tasks.make(task); Env evalEnv = Tasks.make(task)) {
             Dagger dagger = new Dagger(env, expert, cfg, seed);
             double best = Double.NEGATIVE_INFINITY;
@@ -118,7 +118,7 @@ public final class DistillCommand implements Callable<Integer> {
             for (int i = 0; i < cfg.iterations(); i++) {
                 Dagger.Iteration it = dagger.iterate();
                 double wall = (System.nanoTime() - t0) / 1e9;
-                Rollouts.Stats e = Rollouts.evaluate(evalEnv, dagger.deterministicPolicy(), evalEpisodes, SacCommand.EVAL_SEED);
+                Rollouts.Stats e = Rollouts.evaluate(evalEnv, dagger.deterministicPolicy(), evalEpisodes, OnlineTraining.EVAL_SEED);
                 rows.append(String.format(Locale.ROOT, "%d,%.6f,%d,%d,%.4f,%.6f,%.1f,%.4f,%.4f,%.2f%n", it.index(), it.beta(), it.aggregate(),
                         dagger.replaySize(), it.meanEpisodeReturn(), it.finalLoss(), wall, e.mean(), e.std(), info.normalizedScore(e.mean())));
                 AtomicFiles.writeString(csv, rows.toString());
@@ -132,13 +132,13 @@ public final class DistillCommand implements Callable<Integer> {
                 m.put("eval_return_mean", String.format(Locale.ROOT, "%.4f", e.mean()));
                 m.put("eval_return_std", String.format(Locale.ROOT, "%.4f", e.std()));
                 m.put("eval_episodes", Integer.toString(e.episodes()));
-                m.put("eval_seed", Long.toString(SacCommand.EVAL_SEED));
+                m.put("eval_seed", Long.toString(OnlineTraining.EVAL_SEED));
                 m.put("wall_s", String.format(Locale.ROOT, "%.1f", wall));
                 m.put("date", Instant.now().toString());
-                save(dagger, env, fileCfg, m, "snapshot", out.resolve("snapshots/actor-" + it.index() + ".safetensors"));
+                save(dagger, env, m, "snapshot", out.resolve("snapshots/actor-" + it.index() + ".safetensors"));
                 boolean isMedium = mediumIteration != null ? it.index() == mediumIteration : e.mean() >= medium;
                 if (!mediumSaved && isMedium) {
-                    save(dagger, env, fileCfg, m, "medium", out.resolve("policy-medium.safetensors"));
+                    save(dagger, env, m, "medium", out.resolve("policy-medium.safetensors"));
                     Map<String, String> attrs = new LinkedHashMap<>(m);
                     attrs.put("kind", "medium-replay");
                     D4rlIO.write(out.resolve("medium-replay.hdf5"), dagger.replay(), attrs);
@@ -148,9 +148,9 @@ public final class DistillCommand implements Callable<Integer> {
                 }
                 if (e.mean() > best) {
                     best = e.mean();
-                    save(dagger, env, fileCfg, m, "expert", out.resolve("policy-expert.safetensors"));
+                    save(dagger, env, m, "expert", out.resolve("policy-expert.safetensors"));
                 }
-                if (i == cfg.iterations() - 1) save(dagger, env, fileCfg, m, "final", out.resolve("policy-final.safetensors"));
+                if (i == cfg.iterations() - 1) save(dagger, env, m, "final", out.resolve("policy-final.safetensors"));
                 log.flush();
             }
             log.printf(Locale.ROOT, "done: %d iterations, best evaluation %.2f, %.0f s%s%n", cfg.iterations(), best,
@@ -160,9 +160,9 @@ public final class DistillCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void save(Dagger dagger, Env env, Sac.Config fileCfg, Map<String, String> meta, String kind, Path file) throws IOException {
+    private static void save(Dagger dagger, Env env, Map<String, String> meta, String kind, Path file) throws IOException {
         Map<String, String> m = new LinkedHashMap<>(meta);
         m.put("kind", kind);
-        Sac.actorFile(dagger.student, env, fileCfg, m).save(file);  // temp file, then rename
+        ActorFile.of(dagger.student, env, m).save(file);  // temp file, then rename
     }
 }

@@ -4,11 +4,10 @@ import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
 import forler.engine.nn.TanhGaussianActor;
+import forler.env.ActionScale;
 import forler.env.Policy;
 import forler.env.Tasks;
-import forler.rl.ActionScale;
-import forler.rl.Sac;
-import forler.rl.StateDict;
+import forler.io.StateDict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -131,7 +130,7 @@ public final class BehaviourPolicies {
         String task = d.meta.get("task");
         if (task == null) throw new IllegalArgumentException(what + " names no task in its metadata; is it a SAC policy file?");
         Tasks.Info info = Tasks.info(task);
-        TanhGaussianActor actor = Sac.readActor(d, what);
+        TanhGaussianActor actor = ActorFile.read(d, what);
         int in = actor.trunk.layers[0].weight.shape[0];
         if (in != info.obsDim()) throw new IllegalStateException(what + ": actor input " + in + " does not match task " + task + "'s obs dim " + info.obsDim());
         try (var env = Tasks.make(task)) {

@@ -2,8 +2,8 @@ package forler.fed;
 
 import forler.engine.Tensor;
 import forler.engine.nn.Module;
+import forler.io.StateDict;
 import forler.rl.Learner;
-import forler.rl.StateDict;
 import forler.rl.Transitions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

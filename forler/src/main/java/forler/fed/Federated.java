@@ -1,7 +1,7 @@
 package forler.fed;
 
 import forler.engine.Tensor;
-import forler.rl.StateDict;
+import forler.io.StateDict;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 

@@ -1,12 +1,12 @@
 package forler.fed;
 
 import forler.engine.Tensor;
+import forler.io.StateDict;
 import forler.rl.ActorRectification;
 import forler.rl.ForlerDevice;
 import forler.rl.ForlerServer;
 import forler.rl.QEnsemble;
 import forler.rl.SacN;
-import forler.rl.StateDict;
 import forler.rl.Transitions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package forler.net;
 
 import forler.engine.Rng;
 import forler.engine.nn.TanhGaussianActor;
+import forler.io.StateDict;
 import forler.net.proto.Broadcast;
 import forler.net.proto.FederationGrpc;
 import forler.net.proto.FetchRequest;
@@ -11,7 +12,6 @@ import forler.net.proto.CriticUpload;
 import forler.net.proto.UploadReply;
 import forler.rl.ForlerDevice;
 import forler.rl.QEnsemble;
-import forler.rl.StateDict;
 import forler.rl.Transitions;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;

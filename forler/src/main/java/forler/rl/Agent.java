@@ -3,12 +3,13 @@ package forler.rl;
 import forler.data.Dataset;
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.env.ActionScale;
 import forler.env.Policy;
 import java.util.function.UnaryOperator;
 
 /**
  * A trained deterministic policy as the environment sees it: task observations are normalised the way the
- * training data was, the unit-box action is mapped back to the task's action box.
+ * training data was (when it was), the unit-box action is mapped back to the task's action box.
  */
 public final class Agent implements Policy {
     private final UnaryOperator<Tensor> net; // obs [B, S] → unit action [B, A]

@@ -4,6 +4,7 @@ import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
 import forler.engine.nn.TanhGaussianActor;
+import forler.io.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,8 +32,6 @@ public final class Cql implements Learner {
             int numSampled,      // 10 uniform, 10 π(s), 10 π(s'): CQL paper
             float temperature) { // 1: CQL paper
         public static Config defaults() { return new Config(256, 2, 0.99f, 0.005f, 1e-4f, 3e-4f, 1e-4f, 5f, 10, 1f); }
-
-        public Config withDepth(int d) { return new Config(hidden, d, gamma, tau, actorLr, criticLr, alphaLr, cqlWeight, numSampled, temperature); }
     }
 
     public final Config cfg;

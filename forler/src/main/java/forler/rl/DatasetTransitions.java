@@ -3,6 +3,7 @@ package forler.rl;
 import forler.data.Dataset;
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.env.ActionScale;
 
 /**
  * A {@link Dataset} as learners see it: actions mapped into the unit box, observations optionally normalised.

@@ -5,6 +5,7 @@ import forler.engine.Tape;
 import forler.engine.Tensor;
 import forler.engine.nn.Adam;
 import forler.engine.nn.TanhGaussianActor;
+import forler.io.StateDict;
 import java.util.List;
 import java.util.function.BiFunction;
 

@@ -7,6 +7,7 @@ import forler.engine.Tensor;
 import forler.engine.nn.Adam;
 import forler.engine.nn.Modules;
 import forler.engine.nn.TanhGaussianActor;
+import forler.io.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -78,8 +79,6 @@ public final class ForlerDevice {
 
     /** The rectification's Q-function: {@link MinQ} on the CPU, or {@link DeviceMinQ} with the cuda backend. */
     public ActorRectification.QFunction rectificationQ() { return minQ; }
-
-    public int datasetSize() { return data.size(); }
 
     /** Algorithm 2 line 6: Q_k ← Q_o, π_k ← π_o (and π₀ = π_o for the α2 term). */
     public void receive(TanhGaussianActor piO, QEnsemble q, QEnsemble qTarget) {

@@ -1,6 +1,7 @@
 package forler.rl;
 
 import forler.engine.nn.TanhGaussianActor;
+import forler.io.StateDict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

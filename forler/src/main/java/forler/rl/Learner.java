@@ -2,6 +2,7 @@ package forler.rl;
 
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.io.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

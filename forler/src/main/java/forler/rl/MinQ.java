@@ -7,13 +7,15 @@ import forler.engine.Backends;
 import forler.engine.nn.EnsembleLinear;
 
 /**
- * min over heads of an ensemble critic, evaluated without the tape and without allocating in steady state:
- * the hot path of the rectification search. Row r pairs state r / {@code repeat} with action r, so the N
+ * The CPU min-Q evaluator: min over heads of an ensemble critic, evaluated without the tape and without
+ * allocating in steady state, the hot path of the rectification search on the CPU (the default path, and the
+ * reference the GPU path is checked against). Row r pairs state r / {@code repeat} with action r, so the N
  * candidates of one state share its state row without a copy of the states.
  *
  * <p>Rows are evaluated {@link #CHUNK_ROWS} at a time, all heads per chunk, so the activations stay in cache.
- * It reads the critic's live weights, so it always evaluates the current Q. Plain Java twin of the CUDA
- * kernel {@code critic_search.cu}.
+ * It reads the critic's live weights, so it always evaluates the current Q. The GPU path is {@link DeviceMinQ}
+ * (kernel {@code critic_search.cu}); that kernel's plain-Java twin is {@code forler.kernels.CriticSearchTwin}, run
+ * through {@code TwinCritic}, which DeviceRectificationTest compares with this class.
  */
 public final class MinQ implements ActorRectification.QFunction {
     private final QEnsemble critic;

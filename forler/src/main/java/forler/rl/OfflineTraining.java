@@ -1,6 +1,7 @@
 package forler.rl;
 
 import forler.data.Dataset;
+import forler.env.ActionScale;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
@@ -8,6 +9,7 @@ import forler.io.Plots;
 import forler.io.Progress;
 import forler.io.RunDir;
 import forler.io.RunLog;
+import forler.io.StateDict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

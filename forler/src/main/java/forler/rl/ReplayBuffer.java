@@ -3,6 +3,8 @@ package forler.rl;
 import forler.data.Dataset;
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.env.ActionScale;
+import forler.io.StateDict;
 import java.util.Arrays;
 
 /**

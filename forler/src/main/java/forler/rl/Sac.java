@@ -3,9 +3,10 @@ package forler.rl;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
-import forler.engine.nn.TanhGaussianActor;
+import forler.env.ActionScale;
 import forler.env.Env;
 import forler.env.Policy;
+import forler.io.StateDict;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -179,31 +180,5 @@ public final class Sac {
         if (s != null && (s.done() || !Arrays.equals(obs, buffer.recentNextObs(0))))
             throw new IllegalStateException("resume: re-playing the running episode of " + env.name()
                     + " did not reproduce the stored observations; the task is not deterministic from its seed");
-    }
-
-    /** The actor's parameters with metadata, as a shipped behaviour policy file (see BehaviourPolicies). */
-    public static StateDict actorFile(TanhGaussianActor actor, Env env, Config cfg, Map<String, String> meta) {
-        StateDict d = new StateDict().module("actor", actor);
-        d.meta.put("format", ACTOR_FORMAT);
-        d.meta.put("task", env.name());
-        d.meta.put("obs_dim", Integer.toString(env.obsDim()));
-        d.meta.put("act_dim", Integer.toString(env.actDim()));
-        d.meta.put("hidden", Integer.toString(cfg.hidden()));
-        d.meta.put("depth", Integer.toString(cfg.depth()));
-        d.meta.putAll(meta);
-        return d;
-    }
-
-    /** Format tag of {@link #actorFile}. */
-    public static final String ACTOR_FORMAT = "forler-sac-actor-v1";
-
-    /** The actor stored by {@link #actorFile}. */
-    public static TanhGaussianActor readActor(StateDict d, String what) {
-        if (!ACTOR_FORMAT.equals(d.meta.get("format")))
-            throw new IllegalArgumentException(what + ": not a SAC actor file (format '" + d.meta.get("format") + "', expected '" + ACTOR_FORMAT + "')");
-        TanhGaussianActor a = new TanhGaussianActor(Integer.parseInt(d.meta.get("obs_dim")), Integer.parseInt(d.meta.get("act_dim")),
-                Integer.parseInt(d.meta.get("hidden")), Integer.parseInt(d.meta.get("depth")), new Rng(0));
-        d.loadModule("actor", a);
-        return a;
     }
 }

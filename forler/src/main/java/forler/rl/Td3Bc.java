@@ -6,6 +6,7 @@ import forler.engine.Tensor;
 import forler.engine.nn.Adam;
 import forler.engine.nn.Modules;
 import forler.engine.nn.TanhActor;
+import forler.io.StateDict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,7 +2,10 @@ package forler.rl;
 
 import forler.engine.Rng;
 
-/** A device's offline data as the learners see it: unit-box actions, normalised observations if asked for. */
+/**
+ * Offline data as the learners see it (a device's D_k, the server's D_o, or a single-machine run's dataset):
+ * unit-box actions, normalised observations if asked for.
+ */
 public interface Transitions {
     int size();
 

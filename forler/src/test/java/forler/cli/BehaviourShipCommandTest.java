@@ -6,8 +6,9 @@ import forler.data.BehaviourPolicies;
 import forler.data.D4rlIO;
 import forler.data.Dataset;
 import forler.engine.Rng;
+import forler.io.StateDict;
+import forler.rl.OnlineTraining;
 import forler.rl.ReplayBuffer;
-import forler.rl.StateDict;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,7 +43,7 @@ class BehaviourShipCommandTest {
         copyResource(BehaviourPolicies.resource("pendulum", "medium"), run.resolve("snapshots/actor-1000.safetensors"));
         copyResource(BehaviourPolicies.resource("pendulum", "medium"), run.resolve("snapshots/actor-1500.safetensors"));
         copyResource(BehaviourPolicies.resource("pendulum", "expert"), run.resolve("snapshots/actor-2000.safetensors"));
-        Files.writeString(run.resolve("evals.csv"), SacCommand.CSV_HEADER + "\n"
+        Files.writeString(run.resolve("evals.csv"), OnlineTraining.CSV_HEADER + "\n"
                 + "1000,5,1.0,-1300.0,10.0,-9.00,-1300.0,0.1,1.0\n"
                 + "1500,7,2.0,-400.0,10.0,80.00,-400.0,0.1,1.0\n"
                 + "2000,10,3.0,-160.0,10.0,99.00,-160.0,0.1,1.0\n");
@@ -52,7 +53,7 @@ class BehaviourShipCommandTest {
             float[] o = {rng.nextFloat(), rng.nextFloat(), rng.nextFloat()}, o2 = {rng.nextFloat(), rng.nextFloat(), rng.nextFloat()};
             b.add(o, new float[] {2 * rng.nextFloat() - 1}, i, o2, false, (i + 1) % EPISODE == 0);
         }
-        new StateDict().put("buffer.", b.state()).save(run.resolve(SacCommand.CHECKPOINT));
+        new StateDict().put("buffer.", b.state()).save(run.resolve(OnlineTraining.CHECKPOINT));
         return run;
     }
 

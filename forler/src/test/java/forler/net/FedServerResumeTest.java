@@ -2,8 +2,8 @@ package forler.net;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import forler.io.StateDict;
 import forler.net.proto.Settings;
-import forler.rl.StateDict;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

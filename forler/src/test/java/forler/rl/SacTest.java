@@ -9,6 +9,7 @@ import forler.engine.Tensor;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.io.StateDict;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -105,10 +106,10 @@ class SacTest {
         assertNotEquals(0, sac(concat(common, "--steps", "300", "--out", split.toString())), "an existing checkpoint needs --resume");
         assertEquals(0, sac(concat(common, "--steps", "300", "--out", split.toString(), "--resume")));
 
-        StateDict a = StateDict.read(straight.resolve(SacCommand.CHECKPOINT)), b = StateDict.read(split.resolve(SacCommand.CHECKPOINT));
+        StateDict a = StateDict.read(straight.resolve(OnlineTraining.CHECKPOINT)), b = StateDict.read(split.resolve(OnlineTraining.CHECKPOINT));
         assertSameBits(a, b, "learner.actor.");
         assertSameBits(a, b, "learner.actor_opt.");
-        assertEquals(Files.readAllLines(straight.resolve(SacCommand.EVALS)).size(), 3, "header + evaluations at 150 and 300");
+        assertEquals(Files.readAllLines(straight.resolve(OnlineTraining.EVALS)).size(), 3, "header + evaluations at 150 and 300");
         // --save-medium-at −1e9: the first evaluation (step 150) is "medium"; its replay buffer is the first 150 steps.
         Dataset mr = D4rlIO.read(split.resolve("medium-replay.hdf5"));
         assertEquals(150, mr.size());
@@ -120,7 +121,7 @@ class SacTest {
         assertTrue(Files.exists(split.resolve("snapshots/actor-300.safetensors")));
 
         // --medium-from 300: the medium policy and replay buffer of a later evaluation, without training.
-        List<String> evals = Files.readAllLines(split.resolve(SacCommand.EVALS));
+        List<String> evals = Files.readAllLines(split.resolve(OnlineTraining.EVALS));
         assertNotEquals(0, sac(concat(common, "--steps", "300", "--out", split.toString(), "--resume", "--medium-from", "200")),
                 "no snapshot at step 200");
         assertEquals(0, sac(concat(common, "--steps", "300", "--out", split.toString(), "--resume", "--medium-from", "300")));
@@ -129,7 +130,7 @@ class SacTest {
         assertEquals("300", medium.meta.get("step"));
         assertSameBits(StateDict.read(split.resolve("snapshots/actor-300.safetensors")), medium, "");
         assertEquals(300, D4rlIO.read(split.resolve("medium-replay.hdf5")).size());
-        assertEquals(evals, Files.readAllLines(split.resolve(SacCommand.EVALS)), "--medium-from trains nothing");
+        assertEquals(evals, Files.readAllLines(split.resolve(OnlineTraining.EVALS)), "--medium-from trains nothing");
     }
 
     @Test
@@ -137,7 +138,7 @@ class SacTest {
         String[] common = {"--task", "pendulum", "--hidden", "16", "--learning-starts", "20", "--steps", "40", "--eval-every", "40",
                 "--eval-episodes", "1"};
         assertEquals(0, sac(concat(common, "--gamma", "0.98", "--tau", "0.02", "--out", dir.resolve("a").toString())));
-        String cfg = StateDict.read(dir.resolve("a").resolve(SacCommand.CHECKPOINT)).meta.get("sac.config");
+        String cfg = StateDict.read(dir.resolve("a").resolve(OnlineTraining.CHECKPOINT)).meta.get("sac.config");
         assertTrue(cfg.contains("gamma=0.98") && cfg.contains("tau=0.02"), cfg);
         assertNotEquals(0, sac(concat(common, "--gamma", "1.5", "--out", dir.resolve("b").toString())));
         assertNotEquals(0, sac(concat(common, "--tau", "0", "--out", dir.resolve("c").toString())));
@@ -160,9 +161,9 @@ class SacTest {
         Sac.Config cfg = Sac.Config.forTask("pendulum").withHidden(32).withBatchSize(64).withLr(1e-3f).withLearningStarts(500);
         try (Env env = Tasks.make("pendulum"); Env evalEnv = Tasks.make("pendulum")) {
             Sac sac = new Sac(env, cfg, 0);
-            double before = Rollouts.evaluate(evalEnv, sac.deterministicPolicy(), 5, SacCommand.EVAL_SEED).mean();
+            double before = Rollouts.evaluate(evalEnv, sac.deterministicPolicy(), 5, OnlineTraining.EVAL_SEED).mean();
             run(sac, 5000);
-            double after = Rollouts.evaluate(evalEnv, sac.deterministicPolicy(), 5, SacCommand.EVAL_SEED).mean();
+            double after = Rollouts.evaluate(evalEnv, sac.deterministicPolicy(), 5, OnlineTraining.EVAL_SEED).mean();
             System.out.printf("SacTest pendulum: before %.1f, after 5000 steps %.1f%n", before, after);
             assertTrue(after > -600 && after > before + 500, "pendulum return before " + before + ", after 5000 steps " + after);
         }

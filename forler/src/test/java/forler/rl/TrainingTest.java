@@ -11,6 +11,7 @@ import forler.engine.Backend;
 import forler.engine.Backends;
 import forler.env.Env;
 import forler.env.Tasks;
+import forler.io.StateDict;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

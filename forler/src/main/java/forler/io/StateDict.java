@@ -1,4 +1,4 @@
-package forler.rl;
+package forler.io;
 
 import forler.engine.Rng;
 import forler.engine.SafeTensors;
@@ -14,6 +14,9 @@ import java.util.Map;
 /**
  * A learner's full state as named tensors plus string metadata, saved as one safetensors file.
  * Modules, Adam moments and RNG states go in and come out by name.
+ *
+ * <p>It lives in {@code io}, beside the other file formats, because every layer writes or reads one: learners'
+ * checkpoints ({@code rl}), the shipped policy files ({@code data}), the federated runs ({@code fed}, {@code net}).
  */
 public final class StateDict {
     public final Map<String, Tensor> tensors = new LinkedHashMap<>();

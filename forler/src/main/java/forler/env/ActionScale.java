@@ -1,8 +1,11 @@
-package forler.rl;
+package forler.env;
 
 /**
  * Maps between a task's action box [low, high] and the unit box [−1, 1] the networks work in
  * (tanh outputs, CQL's uniform samples, the rectification search). Identity for the MuJoCo tasks.
+ *
+ * <p>It lives in {@code env} because it is a fact about a task's action box, used by the learners ({@code rl}) and
+ * by the shipped behaviour policies ({@code data}) alike.
  */
 public final class ActionScale {
     private final float[] center, half;
