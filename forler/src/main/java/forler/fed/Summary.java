@@ -261,7 +261,10 @@ public final class Summary {
     /** Summarises every experiment folder under {@code dir} ({@code forler report}). */
     public static void reportAll(Path dir, Rule rule, Set<Policy> policies, PrintStream log) throws IOException {
         Map<Path, List<Run>> byExp = find(dir);
-        for (List<Run> runs : byExp.values()) check(runs.get(0).dir().getParent().getParent(), runs.get(0).experiment(), runs); // every check first
+        for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) { // every folder checked before any is written
+            Experiments.checkId(e.getValue().get(0).experiment(), e.getKey());
+            check(e.getKey(), e.getValue().get(0).experiment(), e.getValue());
+        }
         for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) write(e.getKey(), e.getValue(), rule, policies, log);
     }
 
