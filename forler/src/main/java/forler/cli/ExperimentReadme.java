@@ -40,8 +40,10 @@ final class ExperimentReadme {
         AtomicFiles.writeString(dir.resolve("README.md"), b.toString());
     }
 
-    /** {@code git describe --always --dirty} of the working folder, else the jar's version. */
+    /** {@code FORLER_CODE_VERSION} (set in the container image), else {@code git describe --always --dirty} of the working folder, else the jar's version. */
     static String codeVersion() {
+        String env = System.getenv("FORLER_CODE_VERSION");
+        if (env != null && !env.isBlank()) return env;
         try {
             Process p = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
             String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
