@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one of the paper's experiments: e1 FORLER vs baselines, e2 devices, e3 data size, e4 alpha1/alpha2, "
                 + "e5 policy pollution (4 good devices, then +2 random), e6 delta with/without rectification, e7 Q-evaluations and "
-                + "wall time vs delta. Writes <out>/<id>/summary.csv/json, <id>.png and every run's rounds.csv; completed runs are reused.",
+                + "wall time vs delta. Writes every run under <out>/<id>/<task>/<variant>/seed-<S>/ (rounds.csv/json), <out>/<id>/README.md "
+                + "(command, date, machine, code version, settings) and the summary (summary.md, summary.csv/json, plots; see `forler report`); "
+                + "completed runs are reused, unfinished ones resumed.",
                 "With --shard i/n, runs only share i of the (variant × seed) runs; `forler report <out>` merges the shards.",
                 "A variant's score: the normalised score of the last 3 rounds, mean and std over seeds, for the global policy, the "
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
