@@ -116,7 +116,7 @@ public final class Experiments {
             case "e5" -> e5();
             case "e6" -> e6();
             case "e7" -> e7();
-            default -> throw new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6 or e7");
+            default -> throw unknown(id);
         };
     }
 
@@ -131,10 +131,6 @@ public final class Experiments {
         return m;
     }
 
-    /**
-     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
-     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
-     */
     /** What a run's rounds.json must record for the run to be reused: its settings (as {@link Federation} writes them) and R. */
     static Map<String, String> recordedInfo(Federation.Options o) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -143,6 +139,10 @@ public final class Experiments {
         return m;
     }
 
+    /**
+     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
+     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
+     */
     private void runOnce(Federation.Options o, Path runDir) throws Exception {
         Path csv = runDir.resolve("rounds.csv"), json = runDir.resolve("rounds.json");
         boolean resume = false;
@@ -266,7 +266,11 @@ public final class Experiments {
 
     /** Refuses an experiment id other than e1 … e7. */
     public static void checkId(String id) {
-        if (!id.matches("e[1-7]")) throw new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7 or all");
+        if (!id.matches("e[1-7]")) throw unknown(id);
+    }
+
+    private static IllegalArgumentException unknown(String id) {
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7 or all");
     }
 
     /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */

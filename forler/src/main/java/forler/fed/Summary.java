@@ -200,7 +200,8 @@ public final class Summary {
                 xs.put(key.matches("[0-9.]+") ? Integer.toString((int) Double.parseDouble(key)) : key, cells.get(head.indexOf("x")));
             }
             Map<String, String[]> m = new LinkedHashMap<>();
-            for (String l : Files.readAllLines(labels).subList(1, Files.readAllLines(labels).size())) {
+            List<String> labelLines = Files.readAllLines(labels);
+            for (String l : labelLines.subList(1, labelLines.size())) {
                 if (l.isBlank()) continue;
                 String[] c = l.split(",", 3);
                 String x = xs.containsKey(c[2]) ? xs.get(c[2]) : xs.get(c[0]);
