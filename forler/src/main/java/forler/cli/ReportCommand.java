@@ -26,6 +26,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--policy", split = ",", defaultValue = "global,local,good-local", paramLabel = "P",
             description = "Policies in the table and plots: global, local (all devices), good-local (devices without random data). Default: ${DEFAULT-VALUE}.")
     List<String> policies;
+    @Option(names = "--curves", description = "Also draw every run's learning curve (curve.png in its folder) from its rounds.csv.")
+    boolean curves;
 
     @Override
     public Integer call() throws Exception {
@@ -33,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
         Summary.Rule rule = rounds != null ? Summary.Rule.rounds(rounds) : score != null ? Summary.Rule.lastN(score) : Summary.Rule.DEFAULT;
         Set<Summary.Policy> chosen = EnumSet.noneOf(Summary.Policy.class);
         for (String p : policies) chosen.add(Summary.Policy.parse(p));
-        Summary.reportAll(dir, rule, chosen, System.out);
+        Summary.reportAll(dir, rule, chosen, curves, System.out);
         return 0;
     }
 }

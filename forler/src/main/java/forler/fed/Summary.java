@@ -259,14 +259,22 @@ public final class Summary {
 
     // ------------------------------------------------------------------ the summary
 
-    /** Summarises every experiment folder under {@code dir} ({@code forler report}). */
-    public static void reportAll(Path dir, Rule rule, Set<Policy> policies, PrintStream log) throws IOException {
+    /** Summarises every experiment folder under {@code dir} ({@code forler report}); {@code curves}: redraws every run's curve.png too. */
+    public static void reportAll(Path dir, Rule rule, Set<Policy> policies, boolean curves, PrintStream log) throws IOException {
         Map<Path, List<Run>> byExp = find(dir);
         for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) { // every folder checked before any is written
             Experiments.checkId(e.getValue().get(0).experiment(), e.getKey());
             check(e.getKey(), e.getValue().get(0).experiment(), e.getValue());
         }
-        for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) write(e.getKey(), e.getValue(), rule, policies, log);
+        for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) {
+            write(e.getKey(), e.getValue(), rule, policies, log);
+            if (curves) {
+                for (Run r : e.getValue()) {
+                    Federation.drawCurve(r.dir(), r.info().getOrDefault("algo", "?"), r.info().getOrDefault("task", "?"), Integer.toString(r.seed()), r.rows());
+                }
+                log.println("curves: " + e.getValue().size() + " runs' curve.png under " + e.getKey());
+            }
+        }
     }
 
     /** Summarises the one experiment in folder {@code exp} ({@code forler experiment}, unsharded). */

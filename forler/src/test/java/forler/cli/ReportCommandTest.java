@@ -48,6 +48,11 @@ class ReportCommandTest {
         assertTrue(readme.contains("- command: `forler experiment e7 --seeds 2 ") && readme.contains("as 2 shards") && !readme.contains("--shard 2/2"), readme);
         assertTrue(readme.contains("| --local-steps | 2 |") && readme.contains("- code version: "), readme);
 
+        Path curve = sharded.resolve("e7/pendulum/delta-2/seed-1/curve.png");
+        Files.delete(curve);
+        assertEquals(0, forler("report", sharded.toString(), "--curves").code());
+        assertTrue(Files.size(curve) > 0, "--curves draws each run's curve again");
+
         // a run made with other settings does not join the summary; the setting is named
         Path json = sharded.resolve("e7/pendulum/delta-5/seed-1/rounds.json");
         Files.writeString(json, Files.readString(json).replace("\"local_steps\": \"2\"", "\"local_steps\": \"3\""));
