@@ -1,5 +1,6 @@
 package forler.cli;
 
+import forler.fed.Experiments;
 import forler.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ final class ExperimentReadme {
             if (args.get(i).equals("--shard")) i++;
             else if (!args.get(i).startsWith("--shard=")) cmd.add(args.get(i));
         }
-        StringBuilder b = new StringBuilder("# ").append(id.toUpperCase(Locale.ROOT)).append("\n\n");
+        StringBuilder b = new StringBuilder("# ").append(id.toUpperCase(Locale.ROOT)).append(": ").append(Experiments.title(id)).append("\n\n");
         b.append("- command: `").append(String.join(" ", cmd)).append('`');
         b.append(shards > 1 ? " as " + shards + " shards (`--shard i/" + shards + "`, i = 1 … " + shards + ")\n" : "\n");
         b.append("- date: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');

@@ -297,7 +297,8 @@ public final class Experiments {
         };
     }
 
-    static String title(String id) {
+    /** Experiment {@code id}'s title (e5: "policy pollution"). */
+    public static String title(String id) {
         return switch (id) {
             case "e1" -> "FORLER vs baselines";
             case "e2" -> "number of devices";

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,30 +29,51 @@ class ReportCommandTest {
         return a.toArray(String[]::new);
     }
 
-    @Test
-    void twoShardsMergedByReportGiveExactlyTheUnshardedNumbers(@TempDir Path dir) throws Exception {
-        Path whole = dir.resolve("whole"), sharded = dir.resolve("sharded");
-        assertEquals(0, forler(tinyE7(dir, whole)).code());
-        assertEquals(0, forler(tinyE7(dir, sharded, "--shard", "1/2")).code());
-        assertTrue(Files.exists(sharded.resolve("e7/pendulum/delta-1/seed-0/rounds.csv")), "cell 0 is shard 1's");
-        assertTrue(Files.notExists(sharded.resolve("e7/pendulum/delta-1/seed-1")), "cell 1 is shard 2's");
-        assertTrue(Files.notExists(sharded.resolve("e7/summary.csv")), "a shard writes no summary");
-        refused(forler("report", sharded.toString()), "delta-1", "a shard is missing");
+    /** {@code forler} in a JVM of its own on the test class path, output to {@code log}. */
+    static Process forlerProcess(Path log, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Xss4m", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
 
-        assertEquals(0, forler(tinyE7(dir, sharded, "--shard", "2/2")).code());
+    @Test
+    void twoShardProcessesMergedByReportGiveExactlyTheUnshardedNumbers(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole"), sharded = dir.resolve("sharded");
+        // the two shards at once, in two processes, into one folder (and one dataset cache)
+        List<Process> shards = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) shards.add(forlerProcess(dir.resolve("shard" + i + ".log"), tinyE7(dir, sharded, "--shard", i + "/2")));
+        assertEquals(0, forler(tinyE7(dir, whole)).code());
+        for (int i = 1; i <= 2; i++) {
+            Process p = shards.get(i - 1);
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "shard " + i + " did not finish");
+            assertEquals(0, p.exitValue(), Files.readString(dir.resolve("shard" + i + ".log")));
+        }
+        assertTrue(Files.readString(dir.resolve("shard1.log")).contains("e7 shard 1/2: 5 of 10 runs done"));
+        assertTrue(Files.exists(sharded.resolve("e7/pendulum/delta-1/seed-0/rounds.csv")), "cell 0 is shard 1's");
+        assertTrue(Files.notExists(sharded.resolve("e7/summary.csv")), "a shard writes no summary");
+
         MainTest.Outcome report = forler("report", sharded.toString());
         assertEquals(0, report.code(), report.err());
         assertArrayEquals(Files.readAllBytes(whole.resolve("e7/summary.csv")), Files.readAllBytes(sharded.resolve("e7/summary.csv")));
         assertEquals(6, Files.readAllLines(sharded.resolve("e7/summary.csv")).size(), "a header and 5 variants");
         assertTrue(Files.readString(sharded.resolve("e7/summary.json")).contains("\"delta-20\": {\"series\": \"forler\", \"seeds\": 2, \"x\": 20,"));
         String readme = Files.readString(sharded.resolve("e7/README.md"));
-        assertTrue(readme.contains("- command: `forler experiment e7 --seeds 2 ") && readme.contains("as 2 shards") && !readme.contains("--shard 2/2"), readme);
+        assertTrue(readme.startsWith("# E7: rectification overhead\n"), readme);
+        assertTrue(readme.contains("- command: `forler experiment e7 --seeds 2 ") && readme.contains("as 2 shards") && !readme.contains("--shard 1/2") && !readme.contains("--shard 2/2"), readme);
         assertTrue(readme.contains("| --local-steps | 2 |") && readme.contains("- code version: "), readme);
 
         Path curve = sharded.resolve("e7/pendulum/delta-2/seed-1/curve.png");
         Files.delete(curve);
         assertEquals(0, forler("report", sharded.toString(), "--curves").code());
         assertTrue(Files.size(curve) > 0, "--curves draws each run's curve again");
+
+        // a shard's runs missing: refused, naming the variant
+        Path seed1 = sharded.resolve("e7/pendulum/delta-1/seed-1");
+        Files.move(seed1, dir.resolve("aside"));
+        refused(forler("report", sharded.toString()), "delta-1", "a shard is missing");
+        Files.move(dir.resolve("aside"), seed1);
 
         // a run made with other settings does not join the summary; the setting is named
         Path json = sharded.resolve("e7/pendulum/delta-5/seed-1/rounds.json");
