@@ -28,6 +28,10 @@ public final class ReportCommand implements Callable<Integer> {
     List<String> policies;
     @Option(names = "--curves", description = "Also draw every run's learning curve (curve.png in its folder) from its rounds.csv.")
     boolean curves;
+    @Option(names = "--copy-to", paramLabel = "NEW",
+            description = "First copy the runs' logs (rounds.csv/json) into NEW in the current layout (<id>/<task>/<variant>/seed-<S>/), "
+                    + "e.g. to bring runs of the older <id>/runs/<variant>-s<S>/ layout over, then write the summary there; DIR is left as it is.")
+    Path copyTo;
 
     @Override
     public Integer call() throws Exception {
@@ -35,7 +39,7 @@ public final class ReportCommand implements Callable<Integer> {
         Summary.Rule rule = rounds != null ? Summary.Rule.rounds(rounds) : score != null ? Summary.Rule.lastN(score) : Summary.Rule.DEFAULT;
         Set<Summary.Policy> chosen = EnumSet.noneOf(Summary.Policy.class);
         for (String p : policies) chosen.add(Summary.Policy.parse(p));
-        Summary.reportAll(dir, rule, chosen, curves, System.out);
+        Summary.reportAll(dir, rule, chosen, curves, copyTo, System.out);
         return 0;
     }
 }

@@ -259,12 +259,22 @@ public final class Summary {
 
     // ------------------------------------------------------------------ the summary
 
-    /** Summarises every experiment folder under {@code dir} ({@code forler report}); {@code curves}: redraws every run's curve.png too. */
-    public static void reportAll(Path dir, Rule rule, Set<Policy> policies, boolean curves, PrintStream log) throws IOException {
+    /**
+     * Summarises every experiment folder under {@code dir} ({@code forler report}).
+     *
+     * @param curves redraw every run's curve.png too
+     * @param copyTo when not null: first copy the runs' logs into this folder in the current layout
+     *               ({@code <id>/<task>/<variant>/seed-<S>/}, with variant.json) and summarise the copy
+     */
+    public static void reportAll(Path dir, Rule rule, Set<Policy> policies, boolean curves, Path copyTo, PrintStream log) throws IOException {
         Map<Path, List<Run>> byExp = find(dir);
         for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) { // every folder checked before any is written
             Experiments.checkId(e.getValue().get(0).experiment(), e.getKey());
             check(e.getKey(), e.getValue().get(0).experiment(), e.getValue());
+        }
+        if (copyTo != null) {
+            copy(byExp, copyTo);
+            byExp = find(copyTo);
         }
         for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) {
             write(e.getKey(), e.getValue(), rule, policies, log);
@@ -273,6 +283,31 @@ public final class Summary {
                     Federation.drawCurve(r.dir(), r.info().getOrDefault("algo", "?"), r.info().getOrDefault("task", "?"), Integer.toString(r.seed()), r.rows());
                 }
                 log.println("curves: " + e.getValue().size() + " runs' curve.png under " + e.getKey());
+            }
+        }
+    }
+
+    /** Copies each run's rounds.csv and rounds.json to {@code to/<id>/<task>/<variant>/seed-<S>/}; refuses a folder that already holds runs. */
+    private static void copy(Map<Path, List<Run>> byExp, Path to) throws IOException {
+        Set<String> ids = new TreeSet<>();
+        for (List<Run> runs : byExp.values()) {
+            String id = runs.get(0).experiment();
+            if (!ids.add(id)) throw new IllegalArgumentException("--copy-to: two folders hold experiment " + id + ": copy them one at a time");
+            if (Files.exists(to.resolve(id))) throw new IllegalArgumentException("--copy-to: " + to.resolve(id) + " already exists: choose another folder");
+            for (Run r : runs) {
+                if (!r.info().containsKey("task")) throw new IllegalArgumentException("--copy-to: " + r.dir().resolve("rounds.json") + " records no task");
+            }
+        }
+        for (List<Run> runs : byExp.values()) {
+            Map<String, Set<Integer>> seeds = new LinkedHashMap<>();
+            for (Run r : runs) seeds.computeIfAbsent(r.variant(), k -> new TreeSet<>()).add(r.seed());
+            for (Run r : runs) {
+                Path vdir = variantDir(to.resolve(r.experiment()), r.info().get("task"), r.variant()), run = runDir(vdir, r.seed());
+                Files.createDirectories(run);
+                writeVariant(vdir, r.experiment(), r.index(), r.variant(), r.series(), r.x(), seeds.get(r.variant()).size());
+                for (String f : List.of("rounds.csv", "rounds.json")) {
+                    if (Files.exists(r.dir().resolve(f))) Files.copy(r.dir().resolve(f), run.resolve(f));
+                }
             }
         }
     }

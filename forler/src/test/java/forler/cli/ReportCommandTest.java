@@ -94,7 +94,8 @@ class ReportCommandTest {
 
     /**
      * The README's E1 row at 50 evaluation episodes is what {@code forler report} makes of the committed runs
-     * (results/experiments-e1-eval50): the global scores of FORLER, Fed-CQL, Fed-TD3BC, FEDORA and central CQL.
+     * (results/experiments-e1-eval50, older layout, copied into the current one by {@code --copy-to}): the global scores of
+     * FORLER, Fed-CQL, Fed-TD3BC, FEDORA and central CQL.
      */
     @Test
     void theReadmesE1RowIsTheReportOfTheCommittedRuns(@TempDir Path dir) throws Exception {
@@ -106,10 +107,14 @@ class ReportCommandTest {
                 else Files.copy(p, to);
             }
         }
-        MainTest.Outcome o = forler("report", dir.toString(), "--policy", "global");
+        Path moved = dir.resolve("new");
+        MainTest.Outcome o = forler("report", dir.toString(), "--policy", "global", "--copy-to", moved.toString());
         assertEquals(0, o.code(), o.err());
+        assertTrue(Files.exists(moved.resolve("e1/pendulum/fedora-pendulum/seed-2/rounds.json")), "copied into the current layout");
+        assertTrue(Files.notExists(dir.resolve("e1/summary.md")), "the older folder is left as it was");
+        refused(forler("report", dir.toString(), "--copy-to", moved.toString()), "--copy-to", "already exists");
         List<String> table = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("e1/summary.md"))) {
+        for (String line : Files.readAllLines(moved.resolve("e1/summary.md"))) {
             if (line.startsWith("| ") && line.contains("-pendulum |")) table.add(line.split("\\|")[4].trim());
         }
         String row = Files.readAllLines(Path.of("..", "README.md")).stream().filter(l -> l.startsWith("| the same, 50 evaluation episodes |"))
