@@ -22,15 +22,30 @@ import picocli.CommandLine.Command;
 final class ExperimentReadme {
     private ExperimentReadme() {}
 
+    /** The README of an experiment run by {@code forler experiment} with {@code args} (its flags after the id). */
     static void write(Path dir, String id, List<String> args, Map<String, String> settings, int shards) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("forler", "experiment"));
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--shard")) i++;
             else if (!args.get(i).startsWith("--shard=")) cmd.add(args.get(i));
         }
+        String command = "`" + String.join(" ", cmd) + "`"
+                + (shards > 1 ? " as " + shards + " shards (`--shard i/" + shards + "`, i = 1 … " + shards + ")" : "");
+        write(dir, id, command, "", settings);
+    }
+
+    /**
+     * The README of an experiment whose runs {@code forler report --copy-to} copied from {@code from}: the command,
+     * machine and code version that made them were not recorded; the settings are those every run's rounds.json records.
+     */
+    static void writeCopied(Path dir, String id, Path from, Map<String, String> settings) throws IOException {
+        write(dir, id, "`forler experiment " + id + "` (its flags were not recorded: see the settings below)",
+                "- runs copied from " + from + " by `forler report --copy-to` (the date, machine and code version below are the copy's)\n", settings);
+    }
+
+    private static void write(Path dir, String id, String command, String note, Map<String, String> settings) throws IOException {
         StringBuilder b = new StringBuilder("# ").append(id.toUpperCase(Locale.ROOT)).append(": ").append(Experiments.title(id)).append("\n\n");
-        b.append("- command: `").append(String.join(" ", cmd)).append('`');
-        b.append(shards > 1 ? " as " + shards + " shards (`--shard i/" + shards + "`, i = 1 … " + shards + ")\n" : "\n");
+        b.append("- command: ").append(command).append('\n').append(note);
         b.append("- date: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
         b.append("- machine: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Java ").append(System.getProperty("java.version")).append('\n');

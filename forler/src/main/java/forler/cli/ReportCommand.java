@@ -4,6 +4,7 @@ import forler.fed.Summary;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ public final class ReportCommand implements Callable<Integer> {
     boolean curves;
     @Option(names = "--copy-to", paramLabel = "NEW",
             description = "First copy the runs' logs (rounds.csv/json) into NEW in the current layout (<id>/<task>/<variant>/seed-<S>/), "
-                    + "e.g. to bring runs of the older <id>/runs/<variant>-s<S>/ layout over, then write the summary there; DIR is left as it is.")
+                    + "e.g. to bring runs of the older <id>/runs/<variant>-s<S>/ layout over, then write the summary and a README.md there; DIR is left as it is.")
     Path copyTo;
 
     @Override
@@ -39,7 +40,12 @@ public final class ReportCommand implements Callable<Integer> {
         Summary.Rule rule = rounds != null ? Summary.Rule.rounds(rounds) : score != null ? Summary.Rule.lastN(score) : Summary.Rule.DEFAULT;
         Set<Summary.Policy> chosen = EnumSet.noneOf(Summary.Policy.class);
         for (String p : policies) chosen.add(Summary.Policy.parse(p));
-        Summary.reportAll(dir, rule, chosen, curves, copyTo, System.out);
+        Map<Path, Map<String, String>> done = Summary.reportAll(dir, rule, chosen, curves, copyTo, System.out);
+        if (copyTo != null) {
+            for (Map.Entry<Path, Map<String, String>> e : done.entrySet()) {
+                ExperimentReadme.writeCopied(e.getKey(), e.getKey().getFileName().toString(), dir, e.getValue());
+            }
+        }
         return 0;
     }
 }

@@ -265,8 +265,10 @@ public final class Summary {
      * @param curves redraw every run's curve.png too
      * @param copyTo when not null: first copy the runs' logs into this folder in the current layout
      *               ({@code <id>/<task>/<variant>/seed-<S>/}, with variant.json) and summarise the copy
+     * @return each experiment folder summarised and its settings: those its runs' rounds.json record, "varies" for
+     *         the ones its variants vary, the seed left out
      */
-    public static void reportAll(Path dir, Rule rule, Set<Policy> policies, boolean curves, Path copyTo, PrintStream log) throws IOException {
+    public static Map<Path, Map<String, String>> reportAll(Path dir, Rule rule, Set<Policy> policies, boolean curves, Path copyTo, PrintStream log) throws IOException {
         Map<Path, List<Run>> byExp = find(dir);
         for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) { // every folder checked before any is written
             Experiments.checkId(e.getValue().get(0).experiment(), e.getKey());
@@ -276,8 +278,13 @@ public final class Summary {
             copy(byExp, copyTo);
             byExp = find(copyTo);
         }
+        Map<Path, Map<String, String>> settings = new LinkedHashMap<>();
         for (Map.Entry<Path, List<Run>> e : byExp.entrySet()) {
             write(e.getKey(), e.getValue(), rule, policies, log);
+            Set<String> varied = Experiments.varied(e.getValue().get(0).experiment());
+            Map<String, String> m = new LinkedHashMap<>();
+            for (Run r : e.getValue()) r.info().forEach((k, v) -> { if (!k.equals("seed")) m.putIfAbsent(k, varied.contains(k) ? "varies" : v); });
+            settings.put(e.getKey(), m);
             if (curves) {
                 for (Run r : e.getValue()) {
                     Federation.drawCurve(r.dir(), r.info().getOrDefault("algo", "?"), r.info().getOrDefault("task", "?"), Integer.toString(r.seed()), r.rows());
@@ -285,6 +292,7 @@ public final class Summary {
                 log.println("curves: " + e.getValue().size() + " runs' curve.png under " + e.getKey());
             }
         }
+        return settings;
     }
 
     /** Copies each run's rounds.csv and rounds.json to {@code to/<id>/<task>/<variant>/seed-<S>/}; refuses a folder that already holds runs. */

@@ -112,6 +112,8 @@ class ReportCommandTest {
         assertEquals(0, o.code(), o.err());
         assertTrue(Files.exists(moved.resolve("e1/pendulum/fedora-pendulum/seed-2/rounds.json")), "copied into the current layout");
         assertTrue(Files.notExists(dir.resolve("e1/summary.md")), "the older folder is left as it was");
+        String copied = Files.readString(moved.resolve("e1/README.md"));
+        assertTrue(copied.contains("| local_steps | 100 |") && copied.contains("| algo | varies |") && copied.contains("runs copied from "), copied);
         refused(forler("report", dir.toString(), "--copy-to", moved.toString()), "--copy-to", "already exists");
         List<String> table = new ArrayList<>();
         for (String line : Files.readAllLines(moved.resolve("e1/summary.md"))) {
