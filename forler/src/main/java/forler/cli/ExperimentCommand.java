@@ -2,19 +2,27 @@ package forler.cli;
 
 import forler.fed.Experiments;
 import forler.fed.Federation;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code forler experiment e1 … e7}: the paper's experiments (paper §V; docs/design.md §Experiments), seeds × variants of {@code forler run}. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one of the paper's experiments: e1 FORLER vs baselines, e2 devices, e3 data size, e4 alpha1/alpha2, "
                 + "e5 policy pollution (4 good devices, then +2 random), e6 delta with/without rectification, e7 Q-evaluations and "
-                + "wall time vs delta. Writes <out>/<id>/summary.csv/json, <id>.png and every run's rounds.csv; completed runs are reused.",
+                + "wall time vs delta. Writes every run under <out>/<id>/<task>/<variant>/seed-<S>/ (rounds.csv/json), <out>/<id>/README.md "
+                + "(command, date, machine, code version, settings) and the summary (summary.md, summary.csv/json, plots; see `forler report`); "
+                + "completed runs are reused, unfinished ones resumed.",
+                "With --shard i/n, runs only share i of the (variant × seed) runs; `forler report <out>` merges the shards.",
                 "A variant's score: the normalised score of the last 3 rounds, mean and std over seeds, for the global policy, the "
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
                 + "share of each method's score kept with the 2 random devices."})
@@ -30,13 +38,32 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/experiments",
             description = "Output folder (git-ignored by default; copy what you want to keep to results/). Default: ${DEFAULT-VALUE}.")
     Path out;
+    @Option(names = "--shard", paramLabel = "i/n",
+            description = "Run only share i of n of the (variant × seed) runs (run k when k mod n = i − 1), e.g. one per job of a "
+                    + "Slurm array or a Kubernetes Indexed Job (docs/cluster.md); `forler report <out>` merges them. Default: all.")
+    String shard;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+        Experiments.Shard share = shard == null ? Experiments.Shard.ALL : Experiments.Shard.parse(shard);
         Federation.Options base = opts.options(out);
-        Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out);
-        for (String e : id.equals("all") ? List.of("e1", "e2", "e3", "e4", "e5", "e6", "e7") : List.of(id)) ex.run(e);
+        List<String> ids = id.equals("all") ? List.of("e1", "e2", "e3", "e4", "e5", "e6", "e7") : List.of(id);
+        for (String e : ids) Experiments.checkId(e);
+        Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share);
+        for (String e : ids) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            base.settings().forEach((flag, v) -> { if (!flag.equals("--seed")) settings.put(flag, v); });
+            settings.put("--rounds", Integer.toString(base.rounds()));
+            settings.put("--seeds", Integer.toString(seeds));
+            if (e.equals("e1")) settings.put("--tasks", String.join(",", tasks == null ? List.of(opts.task) : tasks));
+            Files.createDirectories(out.resolve(e));
+            List<String> args = spec.commandLine().getParseResult().originalArgs();
+            ExperimentReadme.write(out.resolve(e), e, args.subList(args.indexOf(spec.name()) + 1, args.size()), settings, share.count());
+            ex.run(e);
+        }
         return 0;
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 /** {@code bin/forler}: every job of the project as a subcommand. */
 @Command(name = "forler", mixinStandardHelpOptions = true, version = "forler 0.1.0",
         description = "FORLER in Java: federated offline RL with Q-ensemble and actor rectification.",
-        subcommands = {RunCommand.class, ExperimentCommand.class, TrainCommand.class, TasksCommand.class, DatasetCommand.class,
+        subcommands = {RunCommand.class, ExperimentCommand.class, ReportCommand.class, TrainCommand.class, TasksCommand.class, DatasetCommand.class,
                 SacCommand.class, DistillCommand.class, BehaviourCommand.class, ExportCommand.class, ServerCommand.class, DeviceCommand.class, CertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

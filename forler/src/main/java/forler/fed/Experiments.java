@@ -2,11 +2,8 @@ package forler.fed;
 
 import forler.data.Dataset;
 import forler.data.DatasetBuilder;
-import forler.io.AtomicFiles;
-import forler.io.Plots;
 import forler.io.RunLog;
 import forler.rl.ActorRectification;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,21 +11,43 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale. Each is a grid of {@link Federation} runs
- * (variant × seed); a run's score is the mean normalised score of its last 3 rounds, and a variant's is the
- * mean ± std over seeds, for three policies: the global one, the devices' local ones (all devices), and the local ones
- * of the devices whose data is not {@code random} ({@code local_good_*}; the device side of E5, where the paper's
- * Fig. 4a asks whether random peers degrade the good devices' own policies). Writes {@code summary.csv/json},
- * {@code variants.csv}, {@code <id>.png} (global score) and {@code <id>-local.png} (good devices' local score) and every
- * run's {@code rounds.csv} under the output folder; runs already complete there are not run again, so a killed
- * experiment continues where it stopped.
+ * (variant × seed), one folder each: {@code <out>/<id>/<task>/<variant>/seed-<S>/} with the run's {@code rounds.csv/json},
+ * and {@code variant.json} in the variant folder (its series and x). Runs already complete there are not run again and a
+ * killed one is resumed, so a killed experiment continues where it stopped. A {@link Shard} runs only its share of the
+ * cells, so a sweep spreads over a scheduler's job array; the unsharded experiment, and {@code forler report} once every
+ * shard is done, write the summary through {@link Summary} (the score of a run: the mean normalised score of its last 3
+ * rounds; of a variant: mean ± std over seeds, for the global, local and good devices' local policies).
  */
 public final class Experiments {
     /** One cell of an experiment: a label, the x value plotted, the series it belongs to, and its options. */
     record Variant(String series, String label, double x, Federation.Options options) {}
+
+    /**
+     * Shard {@code index} of {@code count} (1-based, as {@code --shard i/n}): runs the cells (variant × seed, numbered
+     * variant-major from 0) whose number mod {@code count} is {@code index − 1}.
+     */
+    public record Shard(int index, int count) {
+        /** Every cell. */
+        public static final Shard ALL = new Shard(1, 1);
+
+        /** {@code i/n} with 1 <= i <= n. */
+        public static Shard parse(String spec) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})/(\\d{1,9})").matcher(spec);
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
+                throw new IllegalArgumentException("--shard must be i/n with 1 <= i <= n (this process runs share i of n), got '" + spec + "'");
+            }
+            return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+
+        boolean has(int cell) { return cell % count == index - 1; }
+
+        boolean all() { return count == 1; }
+    }
 
     private final Federation.Options base;
     private final List<String> tasks;
@@ -36,68 +55,55 @@ public final class Experiments {
     private final Path out;
     private final Function<DatasetBuilder.Request, Dataset> datasets;
     private final PrintStream log;
+    private final Shard shard;
+
+    public Experiments(Federation.Options base, List<String> tasks, int seeds, Path out,
+                       Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
+        this(base, tasks, seeds, out, datasets, log, Shard.ALL);
+    }
 
     /**
      * @param base  defaults of every run (task, scale, hyper-parameters); each experiment varies some of them
      * @param tasks the tasks of E1
+     * @param shard the share of the cells this process runs
      */
     public Experiments(Federation.Options base, List<String> tasks, int seeds, Path out,
-                       Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
+                       Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log, Shard shard) {
         this.base = base;
         this.tasks = tasks;
         this.seeds = seeds;
         this.out = out;
         this.datasets = datasets;
         this.log = log;
+        this.shard = shard;
     }
 
-    /** Runs experiment {@code id} (e1 … e7) and returns its summary rows. */
-    public List<Map<String, Double>> run(String id) throws Exception {
+    /**
+     * Runs this shard's cells of experiment {@code id} (e1 … e7); unsharded, then writes the summary and returns its
+     * lines (a shard returns none: {@code forler report} merges the shards).
+     */
+    public List<Summary.Line> run(String id) throws Exception {
         List<Variant> grid = grid(id);
         Path dir = out.resolve(id);
-        Files.createDirectories(dir.resolve("runs"));
-        RunLog summary = new RunLog(dir, "summary").info("experiment", id).info("seeds", seeds)
-                .info("rounds", base.rounds()).info("local_steps", base.localSteps()).info("size", base.perDevice())
-                .info("hidden", base.hidden()).info("score", "normalised score, mean of the last 3 rounds, mean ± std over seeds");
-        Map<String, List<double[]>> series = new LinkedHashMap<>(); // series → (x, global mean, std, good local mean, std)
-        StringBuilder labels = new StringBuilder("variant,series,label\n");
-        int v = 0;
-        for (Variant var : grid) {
-            double[] g = new double[seeds], l = new double[seeds], lg = new double[seeds], qe = new double[seeds], wall = new double[seeds];
-            for (int s = 0; s < seeds; s++) {
-                Path runDir = dir.resolve("runs").resolve(var.label() + "-s" + s);
-                List<Map<String, Double>> rows = runOnce(with(var.options(), runDir, s), runDir);
-                g[s] = tailMean(rows, "global_score");
-                l[s] = tailMean(rows, "local_score_mean");
-                lg[s] = tailMean(goodLocal(rows, var.options()), "local_good");
-                qe[s] = tailMean(rows, "device_q_evals_per_state");
-                wall[s] = rows.get(rows.size() - 1).get("wall_s") / rows.size();
+        int cell = 0, ran = 0;
+        for (int v = 0; v < grid.size(); v++) {
+            Variant var = grid.get(v);
+            Path vdir = Summary.variantDir(dir, var.options().task(), var.label());
+            for (int s = 0; s < seeds; s++, cell++) {
+                if (!shard.has(cell)) continue;
+                Files.createDirectories(vdir);
+                Summary.writeVariant(vdir, id, v, var.label(), var.series(), var.x(), seeds);
+                Path runDir = Summary.runDir(vdir, s);
+                runOnce(with(var.options(), runDir, s), runDir);
+                ran++;
             }
-            Map<String, Double> row = new LinkedHashMap<>();
-            row.put("variant", (double) v);
-            row.put("x", var.x());
-            row.put("global_mean", mean(g));
-            row.put("global_std", std(g));
-            row.put("local_mean", mean(l));
-            row.put("local_std", std(l));
-            row.put("local_good_mean", mean(lg));
-            row.put("local_good_std", std(lg));
-            if (!Double.isNaN(mean(qe))) row.put("q_evals_per_state_step", mean(qe));
-            row.put("wall_s_per_round", mean(wall));
-            summary.add(row);
-            labels.append(v).append(',').append(var.series()).append(',').append(var.label()).append('\n');
-            series.computeIfAbsent(var.series(), k -> new ArrayList<>()).add(new double[] {var.x(), mean(g), std(g), mean(lg), std(lg)});
-            log.printf("%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f%n", id, var.label(),
-                    mean(g), std(g), mean(l), std(l), mean(lg), std(lg));
-            v++;
         }
-        if (id.equals("e5")) logKept(summary.rows(), grid);
-        AtomicFiles.writeString(dir.resolve("variants.csv"), labels.toString());
-        String title = id.toUpperCase() + ": " + title(id) + " (" + seeds + " seeds)";
-        Plots.line(dir.resolve(id + ".png"), title, xLabel(id), "normalised score (global)", plotSeries(series, 1));
-        Plots.line(dir.resolve(id + "-local.png"), title, xLabel(id), "normalised score (local, devices without random data)",
-                plotSeries(series, 3));
-        return summary.rows();
+        if (!shard.all()) {
+            log.printf("%s shard %d/%d: %d of %d runs done; once every shard is done: forler report %s%n", id, shard.index(), shard.count(),
+                    ran, cell, dir);
+            return List.of();
+        }
+        return Summary.report(dir, Summary.Rule.DEFAULT, java.util.EnumSet.allOf(Summary.Policy.class), log);
     }
 
     private List<Variant> grid(String id) {
@@ -110,7 +116,7 @@ public final class Experiments {
             case "e5" -> e5();
             case "e6" -> e6();
             case "e7" -> e7();
-            default -> throw new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6 or e7");
+            default -> throw unknown(id);
         };
     }
 
@@ -119,24 +125,12 @@ public final class Experiments {
         Map<Path, Federation.Options> m = new LinkedHashMap<>();
         for (Variant var : grid(id))
             for (int s = 0; s < seeds; s++) {
-                Path runDir = out.resolve(id).resolve("runs").resolve(var.label() + "-s" + s);
+                Path runDir = Summary.runDir(Summary.variantDir(out.resolve(id), var.options().task(), var.label()), s);
                 m.put(runDir, with(var.options(), runDir, s));
             }
         return m;
     }
 
-    /** One plot series per experiment series: x, and the mean and std found at {@code col}, {@code col + 1}. */
-    private static List<Plots.Series> plotSeries(Map<String, List<double[]>> series, int col) {
-        List<Plots.Series> ps = new ArrayList<>();
-        series.forEach((name, pts) -> ps.add(new Plots.Series(name, pts.stream().mapToDouble(p -> p[0]).toArray(),
-                pts.stream().mapToDouble(p -> p[col]).toArray(), pts.stream().mapToDouble(p -> p[col + 1]).toArray())));
-        return ps;
-    }
-
-    /**
-     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
-     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
-     */
     /** What a run's rounds.json must record for the run to be reused: its settings (as {@link Federation} writes them) and R. */
     static Map<String, String> recordedInfo(Federation.Options o) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -145,7 +139,11 @@ public final class Experiments {
         return m;
     }
 
-    private List<Map<String, Double>> runOnce(Federation.Options o, Path runDir) throws Exception {
+    /**
+     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
+     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
+     */
+    private void runOnce(Federation.Options o, Path runDir) throws Exception {
         Path csv = runDir.resolve("rounds.csv"), json = runDir.resolve("rounds.json");
         boolean resume = false;
         if (Files.exists(csv) && Files.exists(json)) {
@@ -153,16 +151,15 @@ public final class Experiments {
             String differs = requested.keySet().stream().filter(k -> !requested.get(k).equals(recorded.get(k))).findFirst().orElse(null);
             if (differs == null) {
                 List<Map<String, Double>> rows = RunLog.readCsv(csv);
-                if (rows.size() >= o.rounds()) return rows; // done before, with these settings
+                if (rows.size() >= o.rounds()) return; // done before, with these settings
                 resume = true; // killed: continue it
             } else {
                 log.printf("%s: made with %s = %s, not %s: running it again%n", runDir, differs, recorded.get(differs), requested.get(differs));
             }
         }
         if (!resume) for (String f : List.of("rounds.csv", "rounds.json", "checkpoint.safetensors")) Files.deleteIfExists(runDir.resolve(f));
-        List<Map<String, Double>> rows = new Federation(o.withResume(resume), datasets, log).run().rows();
+        new Federation(o.withResume(resume), datasets, log).run();
         Files.deleteIfExists(runDir.resolve("checkpoint.safetensors")); // large; the rounds are what the results need
-        return rows;
     }
 
     // ------------------------------------------------------------------ the grids
@@ -267,70 +264,41 @@ public final class Experiments {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Refuses an experiment id other than e1 … e7. */
+    public static void checkId(String id) {
+        if (!id.matches("e[1-7]")) throw unknown(id);
+    }
+
+    private static IllegalArgumentException unknown(String id) {
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7 or all");
+    }
+
+    /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */
+    static void checkId(String id, Path exp) {
+        if (id == null || !id.matches("e[1-7]")) {
+            throw new IllegalArgumentException(exp + ": not an experiment folder of `forler experiment` (its experiment is '" + id
+                    + "', not e1 … e7): report the --out folder of `forler experiment`");
+        }
+    }
+
     /**
-     * Each round's mean local score over the devices whose data kind is not {@code random} (kinds cycle over the
-     * devices, as in {@link Federation}), as rows with the one key {@code local_good}; NaN when every device is random.
+     * The rounds.json settings experiment {@code id} varies between its variants (older logs: {@code kinds} for
+     * {@code data}); every other setting must be the same in every run of one summary.
      */
-    static List<Map<String, Double>> goodLocal(List<Map<String, Double>> rows, Federation.Options o) {
-        List<Map<String, Double>> out = new ArrayList<>();
-        for (Map<String, Double> r : rows) {
-            double s = 0;
-            int c = 0;
-            for (int k = 0; k < o.devices(); k++) {
-                Double x = r.get("local_score_" + k);
-                if (x != null && !o.kinds().get(k % o.kinds().size()).equals("random")) {
-                    s += x;
-                    c++;
-                }
-            }
-            out.add(Map.of("local_good", c == 0 ? Double.NaN : s / c));
-        }
-        return out;
+    static Set<String> varied(String id) {
+        return switch (id) {
+            case "e1" -> Set.of("algo", "task", "depth", "score_reference");
+            case "e2" -> Set.of("algo", "devices");
+            case "e3" -> Set.of("algo", "size");
+            case "e4" -> Set.of("alpha1", "alpha2");
+            case "e5" -> Set.of("algo", "devices", "data", "kinds");
+            case "e6" -> Set.of("delta", "alpha1");
+            default -> Set.of("delta");
+        };
     }
 
-    /** E5's bar: the share of each method's 4-good score that it keeps with the 2 random devices, server and device side. */
-    private void logKept(List<Map<String, Double>> rows, List<Variant> grid) {
-        for (int i = 0; i + 1 < grid.size(); i += 2) {
-            Map<String, Double> clean = rows.get(i), polluted = rows.get(i + 1);
-            log.printf("e5 %-8s with 2 random devices keeps %s of its global score and %s of its good devices' local score (bar: 90%%)%n",
-                    grid.get(i).series(), kept(clean.get("global_mean"), polluted.get("global_mean")),
-                    kept(clean.get("local_good_mean"), polluted.get("local_good_mean")));
-        }
-    }
-
-    /** {@code polluted / clean} as a percentage; a ratio to a score ≤ 0 means nothing, and says so. */
-    static String kept(double clean, double polluted) {
-        return clean > 0 ? String.format(java.util.Locale.ROOT, "%.0f%%", 100 * polluted / clean)
-                : String.format(java.util.Locale.ROOT, "n/a (%.1f without them)", clean);
-    }
-
-    private static double tailMean(List<Map<String, Double>> rows, String key) {
-        int n = Math.min(3, rows.size());
-        double s = 0;
-        int c = 0;
-        for (int i = rows.size() - n; i < rows.size(); i++) {
-            Double x = rows.get(i).get(key);
-            if (x != null) {
-                s += x;
-                c++;
-            }
-        }
-        return c == 0 ? Double.NaN : s / c;
-    }
-
-    static double mean(double[] x) {
-        double s = 0;
-        for (double v : x) s += v;
-        return s / x.length;
-    }
-
-    static double std(double[] x) {
-        double m = mean(x), s = 0;
-        for (double v : x) s += (v - m) * (v - m);
-        return x.length > 1 ? Math.sqrt(s / (x.length - 1)) : 0;
-    }
-
-    private static String title(String id) {
+    /** Experiment {@code id}'s title (e5: "policy pollution"). */
+    public static String title(String id) {
         return switch (id) {
             case "e1" -> "FORLER vs baselines";
             case "e2" -> "number of devices";
@@ -342,7 +310,7 @@ public final class Experiments {
         };
     }
 
-    private static String xLabel(String id) {
+    static String xLabel(String id) {
         return switch (id) {
             case "e1" -> "method: 0 forler, 1 fedcql, 2 fedtd3bc, 3 fedora, 4 cql (centralized)";
             case "e2" -> "devices K";

@@ -204,9 +204,14 @@ public final class Federation {
             env.close();
         }
         List<Map<String, Double>> rows = runLog.rows();
-        Plots.fromRows(o.out().resolve("curve.png"), o.algo() + " on " + o.task() + " (seed " + o.seed() + ")", rows, "round",
-                "normalised score", "global_score", "local_score_mean");
+        drawCurve(o.out(), o.algo(), o.task(), Long.toString(o.seed()), rows);
         return new Result(rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1), rows);
+    }
+
+    /** A run's learning curve, {@code dir/curve.png}: the global and the devices' mean local score per round (also {@code forler report --curves}). */
+    public static void drawCurve(Path dir, String algo, String task, String seed, List<Map<String, Double>> rows) throws java.io.IOException {
+        Plots.fromRows(dir.resolve("curve.png"), algo + " on " + task + " (seed " + seed + ")", rows, "round", "normalised score",
+                "global_score", "local_score_mean");
     }
 
     /** Prefix of the settings in a checkpoint's metadata ({@code setting--seed}: "0"). */

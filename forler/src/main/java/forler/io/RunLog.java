@@ -114,7 +114,7 @@ public final class RunLog {
     private static String unquote(String s) { return s.replaceAll("\\\\(.)", "$1"); }
 
     /** Whole numbers (round, steps, counts) as integers, anything else with 6 significant digits. */
-    static String num(Double v) {
+    public static String num(Double v) {
         if (v == null) return "";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString(v.longValue());
         return String.format(Locale.ROOT, "%.6g", v);
@@ -122,7 +122,7 @@ public final class RunLog {
 
     private static String jsonNum(Double v) { return v == null || v.isNaN() || v.isInfinite() ? "null" : num(v); }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char ch : s.toCharArray()) {
             if (ch == '"' || ch == '\\') b.append('\\').append(ch);

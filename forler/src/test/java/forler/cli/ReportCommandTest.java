@@ -1,0 +1,129 @@
+package forler.cli;
+
+import static forler.cli.MainTest.forler;
+import static forler.cli.MainTest.refused;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code forler report} and {@code forler experiment --shard}: shards merged give the unsharded numbers, bad input is one line. */
+class ReportCommandTest {
+    /** E7 (5 variants) at a few seconds a run: 2 devices of random data, 2 rounds of 2 steps, width 8, 2 seeds. */
+    static String[] tinyE7(Path dir, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("experiment", "e7", "--seeds", "2", "--devices", "2", "--data", "random", "--size", "100",
+                "--server-size", "50", "--rounds", "2", "--local-steps", "2", "--hidden", "8", "--batch", "16", "--samples", "3",
+                "--iterations", "1", "--eval-episodes", "1", "--cache", dir.resolve("cache").toString(), "--out", out.toString()));
+        a.addAll(Arrays.asList(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** {@code forler} in a JVM of its own on the test class path, output to {@code log}. */
+    static Process forlerProcess(Path log, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Xss4m", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void twoShardProcessesMergedByReportGiveExactlyTheUnshardedNumbers(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole"), sharded = dir.resolve("sharded");
+        // the two shards at once, in two processes, into one folder (and one dataset cache)
+        List<Process> shards = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) shards.add(forlerProcess(dir.resolve("shard" + i + ".log"), tinyE7(dir, sharded, "--shard", i + "/2")));
+        assertEquals(0, forler(tinyE7(dir, whole)).code());
+        for (int i = 1; i <= 2; i++) {
+            Process p = shards.get(i - 1);
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "shard " + i + " did not finish");
+            assertEquals(0, p.exitValue(), Files.readString(dir.resolve("shard" + i + ".log")));
+        }
+        assertTrue(Files.readString(dir.resolve("shard1.log")).contains("e7 shard 1/2: 5 of 10 runs done"));
+        assertTrue(Files.exists(sharded.resolve("e7/pendulum/delta-1/seed-0/rounds.csv")), "cell 0 is shard 1's");
+        assertTrue(Files.notExists(sharded.resolve("e7/summary.csv")), "a shard writes no summary");
+
+        MainTest.Outcome report = forler("report", sharded.toString());
+        assertEquals(0, report.code(), report.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("e7/summary.csv")), Files.readAllBytes(sharded.resolve("e7/summary.csv")));
+        assertEquals(6, Files.readAllLines(sharded.resolve("e7/summary.csv")).size(), "a header and 5 variants");
+        assertTrue(Files.readString(sharded.resolve("e7/summary.json")).contains("\"delta-20\": {\"series\": \"forler\", \"seeds\": 2, \"x\": 20,"));
+        String readme = Files.readString(sharded.resolve("e7/README.md"));
+        assertTrue(readme.startsWith("# E7: rectification overhead\n"), readme);
+        assertTrue(readme.contains("- command: `forler experiment e7 --seeds 2 ") && readme.contains("as 2 shards") && !readme.contains("--shard 1/2") && !readme.contains("--shard 2/2"), readme);
+        assertTrue(readme.contains("| --local-steps | 2 |") && readme.contains("- code version: "), readme);
+
+        Path curve = sharded.resolve("e7/pendulum/delta-2/seed-1/curve.png");
+        Files.delete(curve);
+        assertEquals(0, forler("report", sharded.toString(), "--curves").code());
+        assertTrue(Files.size(curve) > 0, "--curves draws each run's curve again");
+
+        // a shard's runs missing: refused, naming the variant
+        Path seed1 = sharded.resolve("e7/pendulum/delta-1/seed-1");
+        Files.move(seed1, dir.resolve("aside"));
+        refused(forler("report", sharded.toString()), "delta-1", "a shard is missing");
+        Files.move(dir.resolve("aside"), seed1);
+
+        // a run made with other settings does not join the summary; the setting is named
+        Path json = sharded.resolve("e7/pendulum/delta-5/seed-1/rounds.json");
+        Files.writeString(json, Files.readString(json).replace("\"local_steps\": \"2\"", "\"local_steps\": \"3\""));
+        refused(forler("report", sharded.toString()), "mixed settings", "local_steps is 2", "but 3 in pendulum/delta-5/seed-1");
+    }
+
+    @Test
+    void badInputIsOneLine(@TempDir Path dir) throws Exception {
+        for (String spec : List.of("3/2", "0/2", "a/b", "2")) refused(forler(tinyE7(dir, dir.resolve("out"), "--shard", spec)), "--shard", spec);
+        refused(forler("experiment", "e9", "--out", dir.resolve("out").toString()), "unknown experiment 'e9'");
+        assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
+        refused(forler("report", dir.toString()), "no runs under it");
+        for (String r : List.of("3:1", "a:b", "1-2")) refused(forler("report", dir.toString(), "--rounds", r), "--rounds", r);
+        refused(forler("report", dir.toString(), "--score", "last-0"), "--score");
+        refused(forler("report", dir.toString(), "--policy", "best"), "--policy", "best");
+    }
+
+    /**
+     * The README's E1 row at 50 evaluation episodes is what {@code forler report} makes of the committed runs
+     * (results/experiments-e1-eval50, older layout, copied into the current one by {@code --copy-to}): the global scores of
+     * FORLER, Fed-CQL, Fed-TD3BC, FEDORA and central CQL.
+     */
+    @Test
+    void theReadmesE1RowIsTheReportOfTheCommittedRuns(@TempDir Path dir) throws Exception {
+        Path committed = Path.of("..", "results", "experiments-e1-eval50");
+        try (Stream<Path> s = Files.walk(committed)) {
+            for (Path p : s.toList()) {
+                Path to = dir.resolve(committed.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(to);
+                else Files.copy(p, to);
+            }
+        }
+        Path moved = dir.resolve("new");
+        MainTest.Outcome o = forler("report", dir.toString(), "--policy", "global", "--copy-to", moved.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(Files.exists(moved.resolve("e1/pendulum/fedora-pendulum/seed-2/rounds.json")), "copied into the current layout");
+        assertTrue(Files.notExists(dir.resolve("e1/summary.md")), "the older folder is left as it was");
+        String copied = Files.readString(moved.resolve("e1/README.md"));
+        assertTrue(copied.contains("| local_steps | 100 |") && copied.contains("| algo | varies |") && copied.contains("runs copied from "), copied);
+        refused(forler("report", dir.toString(), "--copy-to", moved.toString()), "--copy-to", "already exists");
+        List<String> table = new ArrayList<>();
+        for (String line : Files.readAllLines(moved.resolve("e1/summary.md"))) {
+            if (line.startsWith("| ") && line.contains("-pendulum |")) table.add(line.split("\\|")[4].trim());
+        }
+        String row = Files.readAllLines(Path.of("..", "README.md")).stream().filter(l -> l.startsWith("| the same, 50 evaluation episodes |"))
+                .findFirst().orElseThrow();
+        List<String> readme = new ArrayList<>();
+        Matcher m = Pattern.compile("[−-]?\\d+\\.\\d ± \\d+\\.\\d").matcher(row.replace("**", ""));
+        while (m.find()) readme.add(m.group().replace('−', '-'));
+        assertEquals(table, readme);
+    }
+}
