@@ -162,6 +162,8 @@ public final class FedDevice implements AutoCloseable {
                 boolean transient_ = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
                         || code == Status.Code.CANCELLED || code == Status.Code.ABORTED || code == Status.Code.INTERNAL
                         || code == Status.Code.UNKNOWN;
+                String mismatch = tlsMismatch(e.getStatus());
+                if (mismatch != null) throw new IOException("device " + o.id() + ": " + what + ": " + mismatch, e);
                 if (!transient_) {
                     throw new IOException("device " + o.id() + ": " + what + " refused by " + o.target() + ": " + brief(e.getStatus())
                             + (code == Status.Code.UNAUTHENTICATED ? " (check --token against the server's tokens file)" : ""), e);
@@ -175,6 +177,30 @@ public final class FedDevice implements AutoCloseable {
                 sleep = Math.min(2000, sleep * 2);
             }
         }
+    }
+
+    /**
+     * A TLS/plaintext mismatch or a failed TLS handshake, told at the first call rather than retried for --give-up-s;
+     * else null. A TLS server answers a plaintext device with GOAWAY INADEQUATE_SECURITY (see ConnectionLog); a
+     * plaintext server's answer to a TLS handshake is not a TLS record.
+     */
+    private String tlsMismatch(Status s) {
+        String text = s.getDescription() == null ? "" : s.getDescription();
+        if (o.ca() == null && text.contains("INADEQUATE_SECURITY")) {
+            return "server " + o.target() + " requires TLS but this device is --plaintext: a TLS/plaintext mismatch (give --ca CERT, the server's certificate)";
+        }
+        for (Throwable t = s.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!(t instanceof javax.net.ssl.SSLException)) continue;
+            if (t.getMessage() != null && t.getMessage().startsWith("not an SSL/TLS record")) {
+                return "server " + o.target() + " answered the TLS handshake in plaintext: a TLS/plaintext mismatch (the server likely runs "
+                        + "--plaintext: give the device --plaintext too, or run the server with --tls-cert/--tls-key)";
+            }
+            if (t instanceof javax.net.ssl.SSLHandshakeException && t.getMessage() != null && !t.getMessage().contains("closed")) {
+                return "TLS handshake with " + o.target() + " failed: " + t.getMessage()
+                        + " (is --ca the server's certificate, and the host name one it is valid for?)";
+            }
+        }
+        return null;
     }
 
     /** A status in one line: its code, description and the root cause's message (Status.toString holds a stack trace). */

@@ -96,6 +96,9 @@ public final class FedServer {
     /** An accepted upload. */
     private record Received(QEnsemble critic, QEnsemble target, Map<String, Double> metrics) {}
 
+    /** Where the server logs (GrpcServer logs its refused connections there too). */
+    PrintStream log() { return log; }
+
     /** How long one Fetch waits for a newer round before answering WAIT (the device then asks again). */
     static final Duration LONG_POLL = Duration.ofSeconds(20);
 
