@@ -87,7 +87,7 @@ public final class Experiments {
             summary.add(row);
             labels.append(v).append(',').append(var.series()).append(',').append(var.label()).append('\n');
             series.computeIfAbsent(var.series(), k -> new ArrayList<>()).add(new double[] {var.x(), mean(g), std(g), mean(lg), std(lg)});
-            log.printf("%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f%n", id, var.label(),
+            log.printf("%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f (normalised scores)%n", id, var.label(),
                     mean(g), std(g), mean(l), std(l), mean(lg), std(lg));
             v++;
         }
