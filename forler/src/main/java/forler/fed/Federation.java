@@ -158,7 +158,13 @@ public final class Federation {
         if (resumed != null) {
             method.load(resumed);
             start = (int) resumed.getScalar("round") + 1;
-            runLog.restore(RunLog.readCsv(o.out().resolve("rounds.csv")).subList(0, start));
+            Path csv = o.out().resolve("rounds.csv");
+            List<Map<String, Double>> rows = RunLog.readCsv(csv);
+            if (rows.size() < start) {
+                throw new IOException(csv + " has " + rows.size() + " rounds but the checkpoint was written after " + start
+                        + ": the log is damaged: restore it, or start the run again with --overwrite");
+            }
+            runLog.restore(rows.subList(0, start));
             qEvalsBefore = resumed.getScalar("q_evals", 0);
             log.printf("resuming %s from %s after round %d/%d%n", o.algo(), ckpt, start, o.rounds()); // rounds counted from 1 in the log
         } else if (o.resume() && !o.quiet()) {

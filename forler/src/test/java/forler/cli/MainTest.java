@@ -109,6 +109,7 @@ class MainTest {
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--delta", "2")), "--delta is 2", "--delta 1");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--server-steps", "3")), "--server-steps is 3", "--server-steps 2");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--batch", "8")), "--batch is 8", "--batch 16");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--hidden", "16")), "--hidden is 16", "--hidden 8");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--local-steps", "3")), "--local-steps is 3");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--alpha1", "0.25")), "--alpha1 is 0.25");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--data", "random,medium")), "--data is random,medium");
@@ -217,6 +218,10 @@ class MainTest {
         Path csv = out.resolve("rounds.csv");
         Files.writeString(csv, Files.readString(csv).replaceFirst("\n0,", "\ngarbage,"));
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "line 2", "garbage", "--overwrite");
+        Files.writeString(csv, Files.readString(csv).lines().findFirst().orElseThrow() + "\n"); // cut to its header
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "has 0 rounds", "--overwrite");
+        Files.delete(csv);
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "is missing", "--overwrite");
     }
 
     @Test
@@ -234,6 +239,12 @@ class MainTest {
         refused(forler("run", "--data", "medium,d.hdf5"), "--data takes dataset kinds");
         refused(forler("experiment", "e1", "--server-data", "mediocre"), "--server-data", "unknown dataset kind 'mediocre'");
         assertFalse(Files.exists(Path.of(state)));
+    }
+
+    @Test
+    void experimentWritesOutsideTheRepositoryByDefault() {
+        String help = forler("experiment", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Default: runs/experiments"), help);
     }
 
     @Test
