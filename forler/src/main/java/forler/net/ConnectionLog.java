@@ -127,20 +127,21 @@ final class ConnectionLog {
         public AsciiString scheme() { return inner.scheme(); }
 
         @Override
-        public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) { return new Failures(inner.newHandler(grpc), tls, log); }
+        public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) { return new Failures(inner.newHandler(grpc), grpc, tls, log); }
 
         @Override
         public void close() { inner.close(); }
     }
 
-    /** Placed where the negotiation handler would be: puts it before itself and the sniffer at the head; logs failures. */
+    /** Placed where the negotiation handler would be: puts it before itself and the sniffer at the head; logs negotiation failures. */
     private static final class Failures extends ChannelInboundHandlerAdapter {
-        private final ChannelHandler negotiation;
+        private final ChannelHandler negotiation, grpc;
         private final boolean tls;
         private final Throttled log;
 
-        Failures(ChannelHandler negotiation, boolean tls, Throttled log) {
+        Failures(ChannelHandler negotiation, ChannelHandler grpc, boolean tls, Throttled log) {
             this.negotiation = negotiation;
+            this.grpc = grpc;
             this.tls = tls;
             this.log = log;
         }
@@ -153,7 +154,9 @@ final class ConnectionLog {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-            if (ctx.channel().attr(LOGGED).setIfAbsent(true) == null) {
+            // only while negotiating (gRPC's HTTP/2 handler joins the pipeline once done): a later reset is no refusal
+            boolean negotiating = ctx.pipeline().context(grpc) == null;
+            if (negotiating && ctx.channel().attr(LOGGED).setIfAbsent(true) == null) {
                 Throwable root = cause;
                 while (root.getCause() != null && root.getCause() != root) root = root.getCause();
                 log.refused(ctx.channel().remoteAddress(), (tls ? "TLS handshake failed: " : "connection failed: ")

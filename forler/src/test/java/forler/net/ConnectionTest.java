@@ -70,6 +70,19 @@ class ConnectionTest {
     }
 
     @Test
+    void aDeviceThatDoesNotTrustTheCertificateStopsAtOnceAndTheServerLogsTheHandshake() throws Exception {
+        Certs.Written other = Certs.generate(dir.resolve("other"), java.util.List.of(), 1); // another server's certificate
+        try (GrpcServer g = serve(true, null); FedDevice d = new FedDevice(new FedDevice.Options("localhost:" + g.port(), 0, other.cert(),
+                null, null, Duration.ofSeconds(60), 0), x -> NetFixture.deviceData(x, 0), log)) {
+            long t0 = System.nanoTime();
+            String msg = assertThrows(IOException.class, d::run).getMessage();
+            assertTrue((System.nanoTime() - t0) / 1e9 < 20, "not at once: " + msg);
+            assertTrue(msg.contains("TLS handshake with localhost:" + g.port() + " failed") && msg.contains("--ca"), msg);
+            logged("refused connection from /127.0.0.1:", "TLS handshake failed");
+        }
+    }
+
+    @Test
     void garbageOnThePortIsLoggedWithThePeer() throws Exception {
         for (boolean tls : new boolean[] {true, false}) {
             try (GrpcServer g = serve(tls, null); Socket sock = new Socket("127.0.0.1", g.port())) {
