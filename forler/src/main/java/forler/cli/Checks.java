@@ -44,6 +44,13 @@ final class Checks {
         }
     }
 
+    /** A dataset file and explicitly given kinds are refused together (which one would be meant?). */
+    static void oneSource(picocli.CommandLine.Model.CommandSpec spec, String kindsFlag, Object file, String fileFlag) {
+        if (file != null && spec != null && spec.commandLine().getParseResult().hasMatchedOption(kindsFlag)) {
+            throw new IllegalArgumentException("give " + kindsFlag + " (dataset kinds to build) or " + fileFlag + " (a file), not both");
+        }
+    }
+
     /** --cache: a folder, or a path where one can be made. */
     static void folder(String flag, Path p) {
         if (p != null && Files.exists(p) && !Files.isDirectory(p)) {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "device", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run FORLER device k against a server: fetch π_o and a critic pair, train Γ local steps, upload the critic; every round.")
 public final class DeviceCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--server", required = true, description = "host:port of `forler server`.")
     String server;
     @Option(names = "--id", required = true, description = "Device id k in [0, K).")
@@ -57,6 +59,7 @@ public final class DeviceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checks.renamed("--kind", oldKind, "give the dataset kind with --data (a file with --dataset-file)");
+        Checks.oneSource(spec, "--data", datasetFile, "--dataset-file");
         if (!plaintext && ca == null) throw new IllegalArgumentException("give --ca CERT (the server's server.crt), or --plaintext on loopback");
         String tok = token != null ? token : tokenFile != null ? TokenAuth.read(tokenFile).get(id) : null;
         if (tokenFile != null && tok == null) throw new IllegalArgumentException(tokenFile + " has no token for device " + id);

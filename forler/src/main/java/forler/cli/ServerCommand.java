@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run FORLER's server over gRPC (TLS, per-device tokens): R rounds with K devices, a deadline per round, checkpoints in --out.")
 public final class ServerCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--port", defaultValue = "50051", description = "Port to listen on. Default: ${DEFAULT-VALUE}.")
     int port;
     @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1, this machine only, with --plaintext or --no-auth: "
@@ -107,6 +109,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checks.renamed("--data", oldData, "give the kinds of the server's D_o with --server-data (a file with --server-file)");
+        Checks.oneSource(spec, "--server-data", serverFile, "--server-file");
         Checks.atLeast("--devices", devices, 1);
         Checks.atLeast("--rounds", rounds, 1);
         Checks.atLeast("--local-steps", localSteps, 1);

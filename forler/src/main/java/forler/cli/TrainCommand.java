@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
         description = "Train CQL, TD3+BC or SAC-N offline on one dataset; evaluates every E steps, writes train.csv/json, "
                 + "curve.png and a checkpoint (--resume continues it with the same numbers).")
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--algo", defaultValue = "cql", description = "cql, td3bc or sacn. Default: ${DEFAULT-VALUE}.")
     String algo;
     @Option(names = "--task", defaultValue = "pendulum", description = "Task (see `forler tasks`). Default: ${DEFAULT-VALUE}.")
@@ -98,6 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     OfflineTraining.Options options() {
         Checks.renamed("--dataset", oldDataset, "give a dataset kind with --data, or a file with --dataset-file");
+        Checks.oneSource(spec, "--data", datasetFile, "--dataset-file");
         Tasks.info(task); // unknown task: one line listing the known ones
         Checks.file("--dataset-file", datasetFile);
         if (!isFile()) Checks.kinds("--data", List.of(kind), "--dataset-file");

@@ -237,6 +237,9 @@ class MainTest {
         refused(forler("server", "--plaintext", "--no-auth", "--server-data", "do.hdf5"), "--server-data takes dataset kinds", "--server-file");
         refused(forler("dataset", "--kind", "random", "--size", "10"), "--kind was renamed", "--data");
         refused(forler("run", "--data", "medium,d.hdf5"), "--data takes dataset kinds");
+        refused(forler("train", "--data", "medium", "--dataset-file", state), "--data", "--dataset-file", "not both");
+        refused(forler(concat(device, "--data", "medium", "--dataset-file", state)), "--data", "--dataset-file", "not both");
+        refused(forler("server", "--plaintext", "--no-auth", "--server-data", "medium", "--server-file", state), "--server-data", "--server-file", "not both");
         refused(forler("experiment", "e1", "--server-data", "mediocre"), "--server-data", "unknown dataset kind 'mediocre'");
         assertFalse(Files.exists(Path.of(state)));
     }
