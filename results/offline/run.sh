@@ -16,7 +16,7 @@ for algo in ${ALGOS:-td3bc cql}; do
       out=${ROOT:-results/offline}/$task/$algo-$kind-s$seed
       if [ -f "$out/train.csv" ] && [ ! -f "$out/checkpoint.safetensors" ]; then continue; fi  # finished
       n=$size; [ "$kind" = medium-replay ] && n=${MR_SIZE:-$size}
-      $forler train --algo "$algo" --task "$task" --dataset "$kind" --size "$n" --steps "$steps" --seed "$seed" \
+      $forler train --algo "$algo" --task "$task" --data "$kind" --size "$n" --steps "$steps" --seed "$seed" \
         --hidden "$hidden" --batch 256 --eval-every $((steps / 5)) --eval-episodes 10 --out "$out" --resume
       rm -f "$out/checkpoint.safetensors"
     done

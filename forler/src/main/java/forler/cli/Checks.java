@@ -20,6 +20,37 @@ final class Checks {
         if (!(value >= 0) || Double.isInfinite(value)) throw new IllegalArgumentException(flag + " must be a finite number >= 0, got " + value);
     }
 
+    /** A flag that was renamed: refused when given, with one line naming the flag to use. */
+    static void renamed(String old, Object given, String use) {
+        if (given != null) throw new IllegalArgumentException(old + " was renamed: " + use);
+    }
+
+    /**
+     * Dataset kinds given to {@code flag}, each checked; a file given there instead is told to go to {@code fileFlag}
+     * (the kinds flag of every command is --data or --server-data, the file flag --dataset-file or --server-file).
+     */
+    static void kinds(String flag, List<String> kinds, String fileFlag) {
+        for (String k : kinds) {
+            boolean file = k.endsWith(".hdf5") || k.endsWith(".h5") || k.contains("/") || k.contains(java.io.File.separator);
+            if (file) {
+                throw new IllegalArgumentException(flag + " takes dataset kinds (random, medium, expert, medium-replay, medium-expert), not a file "
+                        + k + (fileFlag != null ? ": give a file with " + fileFlag : ": this command builds its datasets"));
+            }
+            try {
+                forler.data.DatasetBuilder.Kind.parse(k);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(flag + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A dataset file and explicitly given kinds are refused together (which one would be meant?). */
+    static void oneSource(picocli.CommandLine.Model.CommandSpec spec, String kindsFlag, Object file, String fileFlag) {
+        if (file != null && spec != null && spec.commandLine().getParseResult().hasMatchedOption(kindsFlag)) {
+            throw new IllegalArgumentException("give " + kindsFlag + " (dataset kinds to build) or " + fileFlag + " (a file), not both");
+        }
+    }
+
     /** --cache: a folder, or a path where one can be made. */
     static void folder(String flag, Path p) {
         if (p != null && Files.exists(p) && !Files.isDirectory(p)) {

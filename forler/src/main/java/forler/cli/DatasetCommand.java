@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * {@code forler dataset --task pendulum --kind random --size 100000 --seed 0 --out data/pendulum-random.hdf5}:
+ * {@code forler dataset --task pendulum --data random --size 100000 --seed 0 --out data/pendulum-random.hdf5}:
  * collects a D4RL-style dataset (or loads it from the cache) and writes it as HDF5, in D4RL's layout or, with
  * {@code --format minari}, in Minari's (one group per episode).
  */
@@ -39,11 +39,14 @@ public final class DatasetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", required = true, description = "Task name, e.g. pendulum, hopper.")
+    @Option(names = "--task", defaultValue = "pendulum", description = "Task (see `forler tasks`). Default: ${DEFAULT-VALUE}.")
     String task;
 
-    @Option(names = "--kind", required = true, description = "random, medium, expert, medium-expert or medium-replay.")
+    @Option(names = "--data", description = "Dataset kind (required): random, medium, expert, medium-expert or medium-replay.")
     String kind;
+
+    @Option(names = "--kind", hidden = true, description = "Renamed --data.")
+    String oldKind;
 
     @Option(names = "--size", required = true, description = "Number of transitions N.")
     int size;
@@ -91,6 +94,8 @@ public final class DatasetCommand implements Callable<Integer> {
         DatasetBuilder.Request req;
         DatasetFile.Format fmt;
         try {
+            Checks.renamed("--kind", oldKind, "give the dataset kind with --data");
+            if (kind == null) throw new IllegalArgumentException("Missing required option: '--data=<kind>'");
             fmt = DatasetFile.Format.parse(format);
             k = DatasetBuilder.Kind.parse(kind);
             req = new DatasetBuilder.Request(task, k, size, seed, policyFile);

@@ -19,14 +19,18 @@ import picocli.CommandLine.Option;
 @Command(name = "device", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run FORLER device k against a server: fetch π_o and a critic pair, train Γ local steps, upload the critic; every round.")
 public final class DeviceCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--server", required = true, description = "host:port of `forler server`.")
     String server;
     @Option(names = "--id", required = true, description = "Device id k in [0, K).")
     int id;
-    @Option(names = "--data", description = "D_k as an HDF5 file in D4RL's or Minari's layout (else built: --kind, --size, with the server's task and seed).")
-    Path data;
-    @Option(names = "--kind", defaultValue = "medium", description = "Dataset kind when built (random, medium, expert, medium-replay, medium-expert). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dataset-file", description = "D_k as an HDF5 file in D4RL's or Minari's layout (else built: --data, --size, with the server's task and seed).")
+    Path datasetFile;
+    @Option(names = "--data", defaultValue = "medium", description = "Dataset kind D_k is built from (random, medium, expert, medium-replay, medium-expert). Default: ${DEFAULT-VALUE}.")
     String kind;
+    @Option(names = "--kind", hidden = true, description = "Renamed --data.")
+    String oldKind;
     @Option(names = "--size", defaultValue = "5000", description = "|D_k| when built. Default: ${DEFAULT-VALUE}.")
     int size;
     @Option(names = "--token", description = "This device's token (its line of the server's tokens file).")
@@ -37,19 +41,25 @@ public final class DeviceCommand implements Callable<Integer> {
     Path ca;
     @Option(names = "--plaintext", description = "No TLS (loopback experiments only).")
     boolean plaintext;
-    @Option(names = "--state", description = "The device's state file, resumed from when present (default: runs/device-<id>.safetensors).")
+    @Option(names = "--state", description = "The device's state file, written after every round (default: runs/device-<id>.safetensors).")
     Path state;
+    @Option(names = "--resume", description = "Continue from --state after a restart (the server's run must be the one it was saved in).")
+    boolean resume;
+    @Option(names = "--overwrite", description = "Start afresh, replacing a --state left by an earlier run (without it, such a --state is refused unless --resume).")
+    boolean overwrite;
     @Option(names = "--give-up-s", defaultValue = "300", description = "Seconds to keep retrying an unreachable server. Default: ${DEFAULT-VALUE}.")
     int giveUpS;
     @Option(names = "--step-delay-ms", defaultValue = "0", hidden = true, description = "Sleep after each local step (simulates a slow device in fault tests).")
     int stepDelayMs;
-    @Option(names = "--clip-actions", description = "Clip --data's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    @Option(names = "--clip-actions", description = "Clip --dataset-file's actions outside the task's bounds (with a warning) instead of refusing the file.")
     boolean clipActions;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
 
     @Override
     public Integer call() throws Exception {
+        Checks.renamed("--kind", oldKind, "give the dataset kind with --data (a file with --dataset-file)");
+        Checks.oneSource(spec, "--data", datasetFile, "--dataset-file");
         if (!plaintext && ca == null) throw new IllegalArgumentException("give --ca CERT (the server's server.crt), or --plaintext on loopback");
         String tok = token != null ? token : tokenFile != null ? TokenAuth.read(tokenFile).get(id) : null;
         if (tokenFile != null && tok == null) throw new IllegalArgumentException(tokenFile + " has no token for device " + id);
@@ -57,17 +67,32 @@ public final class DeviceCommand implements Callable<Integer> {
         Checks.atLeast("--size", size, 1);
         Checks.atLeast("--give-up-s", giveUpS, 1);
         Checks.file("--ca", ca);
-        Checks.file("--data", data);
+        Checks.file("--dataset-file", datasetFile);
         Checks.folder("--cache", cache);
-        DatasetBuilder.Kind.parse(kind);
-        Dataset file = data != null ? DatasetFile.read(data) : null; // a bad file is named now, not after connecting
+        Checks.kinds("--data", java.util.List.of(kind), "--dataset-file");
         Path st = state != null ? state : Path.of("runs", "device-" + id + ".safetensors");
+        freshState(st);
+        Dataset file = datasetFile != null ? DatasetFile.read(datasetFile) : null; // a bad file is named now, not after connecting
         FedDevice.Options o = new FedDevice.Options(server, id, plaintext ? null : ca, tok, st, Duration.ofSeconds(giveUpS), stepDelayMs);
         try (FedDevice dev = new FedDevice(o, s -> ServerCommand.transitions(s.getTask(),
-                file != null ? Checks.taskData("--data", data, file, s.getTask(), clipActions, System.err) : dataset(s)), System.out)) {
+                file != null ? Checks.taskData("--dataset-file", datasetFile, file, s.getTask(), clipActions, System.err) : dataset(s)), System.out)) {
             dev.run();
         }
         return 0;
+    }
+
+    /**
+     * A --state left by an earlier run is resumed only with --resume (re-running the same commands for a new run
+     * would otherwise continue the old run's device), replaced with --overwrite, and otherwise refused.
+     */
+    private void freshState(Path st) throws java.io.IOException {
+        if (resume && overwrite) throw new IllegalArgumentException("give --resume or --overwrite, not both");
+        if (resume || !java.nio.file.Files.exists(st)) return;
+        if (!overwrite) {
+            throw new IllegalArgumentException("--state " + st + " holds device " + id + "'s state from an earlier run: give --resume to continue "
+                    + "it (after a restart), or --overwrite (or another --state) to start afresh");
+        }
+        java.nio.file.Files.delete(st);
     }
 
     /** D_k built as `forler run` builds device k's (seed·100 + k). */

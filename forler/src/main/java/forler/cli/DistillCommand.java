@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 public final class DistillCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--task", required = true, description = "Task with a scripted controller: bipedalwalker.")
+    @Option(names = "--task", defaultValue = "bipedalwalker", description = "Task with a scripted controller; bipedalwalker is the only one (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--out", required = true, description = "Output directory (evals.csv, snapshots, policies, medium-replay).")

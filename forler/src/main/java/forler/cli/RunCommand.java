@@ -37,7 +37,7 @@ public final class RunCommand implements Callable<Integer> {
                 o.algo(), o.task(), o.devices(), String.join(",", o.kinds()), o.perDevice(), o.rounds(), o.localSteps(),
                 o.rect().period(), o.seed(), o.out());
         Federation.Result r = new Federation(o, opts.datasets()::build, System.out).run();
-        System.out.printf("final: global score %.1f, local scores mean %.1f (normalised; see rounds.csv)%n",
+        System.out.printf("final: global score %.1f, local scores mean %.1f (normalised: 0 = random, 100 = expert; see rounds.csv)%n",
                 r.last().get("global_score"), r.last().get("local_score_mean"));
         return 0;
     }

@@ -83,9 +83,9 @@ public final class RunOptions {
         // networks: a few per device (actor, critics, targets) and the server's; data: every device's and D_o
         Checks.fitsInMemory(task, net.hidden, net.depth(task), devices + 1, (long) devices * size + serverSize);
         ForlerServer.Broadcast b = server.broadcast();
-        for (String k : data) DatasetBuilder.Kind.parse(k);
+        Checks.kinds("--data", data, null);
         List<String> serverKinds = serverData.stream().filter(k -> !k.isBlank()).toList();
-        for (String k : serverKinds) DatasetBuilder.Kind.parse(k);
+        Checks.kinds("--server-data", serverKinds, null);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Path dir = out != null ? out : defaultOut;
         return new Federation.Options(algo, task, devices, data, size, serverSize, serverKinds, rounds, localSteps, evalEpisodes, seed, dir,

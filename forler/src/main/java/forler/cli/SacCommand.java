@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 public final class SacCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--task", required = true, description = "Task name (see `forler tasks`).")
+    @Option(names = "--task", defaultValue = "pendulum", description = "Task (see `forler tasks`) (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--steps", required = true, description = "Total environment steps (one gradient step each after warm-up).")

@@ -33,10 +33,12 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run FORLER's server over gRPC (TLS, per-device tokens): R rounds with K devices, a deadline per round, checkpoints in --out.")
 public final class ServerCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--port", defaultValue = "50051", description = "Port to listen on. Default: ${DEFAULT-VALUE}.")
     int port;
-    @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1 with --plaintext or --no-auth, which are for loopback "
-            + "only; every interface, 0.0.0.0, with TLS and tokens).")
+    @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1, this machine only, with --plaintext or --no-auth: "
+            + "without TLS or tokens anyone who reaches the port could join or read the run; every interface, 0.0.0.0, with TLS and tokens).")
     String bind;
     @Option(names = "--devices", defaultValue = "3", description = "Number of devices K. Default: ${DEFAULT-VALUE}.")
     int devices;
@@ -46,11 +48,13 @@ public final class ServerCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--local-steps", defaultValue = "100", description = "Local steps per round Γ (the server runs G = Γ unless --server-steps). Default: ${DEFAULT-VALUE}.")
     int localSteps;
-    @Option(names = "--server-data", description = "The server's D_o as an HDF5 file in D4RL's or Minari's layout (else built: --data, --server-size).")
-    Path serverData;
-    @Option(names = "--data", defaultValue = "medium,medium-replay,expert", split = ",",
-            description = "Kinds D_o is built from (an equal share of each), as `forler run`. Default: ${DEFAULT-VALUE}.")
-    List<String> data;
+    @Option(names = "--server-file", description = "The server's D_o as an HDF5 file in D4RL's or Minari's layout (else built: --server-data, --server-size).")
+    Path serverFile;
+    @Option(names = "--server-data", defaultValue = "medium,medium-replay,expert", split = ",",
+            description = "Dataset kinds D_o is built from (an equal share of each), as `forler run --server-data`. Default: ${DEFAULT-VALUE}.")
+    List<String> serverData;
+    @Option(names = "--data", hidden = true, description = "Renamed --server-data.")
+    String oldData;
     @Option(names = "--server-size", defaultValue = "1000", description = "Transitions of D_o when built. Default: ${DEFAULT-VALUE}.")
     int serverSize;
     @Option(names = "--delta", defaultValue = "1", description = "Rectification period δ (sent to the devices). Default: ${DEFAULT-VALUE}.")
@@ -95,7 +99,7 @@ public final class ServerCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
-    @Option(names = "--clip-actions", description = "Clip --server-data's actions outside the task's bounds (with a warning) instead of refusing the file.")
+    @Option(names = "--clip-actions", description = "Clip --server-file's actions outside the task's bounds (with a warning) instead of refusing the file.")
     boolean clipActions;
     @Option(names = "--overwrite", description = "Replace the run already in --out (without it, such an --out is refused unless --resume).")
     boolean overwrite;
@@ -104,6 +108,8 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Checks.renamed("--data", oldData, "give the kinds of the server's D_o with --server-data (a file with --server-file)");
+        Checks.oneSource(spec, "--server-data", serverFile, "--server-file");
         Checks.atLeast("--devices", devices, 1);
         Checks.atLeast("--rounds", rounds, 1);
         Checks.atLeast("--local-steps", localSteps, 1);
@@ -120,9 +126,10 @@ public final class ServerCommand implements Callable<Integer> {
         Checks.weight("--alpha2", alpha2);
         if (!(deadlineS > 0) || Double.isInfinite(deadlineS)) throw new IllegalArgumentException("--deadline-s must be a finite number > 0, got " + deadlineS);
         if (!(maxNorm > 0)) throw new IllegalArgumentException("--max-norm must be > 0, got " + maxNorm);
-        Checks.file("--server-data", serverData);
+        Checks.file("--server-file", serverFile);
         Checks.folder("--cache", cache);
-        for (String k : data) DatasetBuilder.Kind.parse(k);
+        Checks.kinds("--server-data", serverData, "--server-file");
+        String address = bindAddress(bind, plaintext, noAuth);
         if (!plaintext && (tlsCert == null || tlsKey == null)) {
             throw new IllegalArgumentException("give --tls-cert and --tls-key (make them with `forler certs --out DIR`), or --plaintext on loopback");
         }
@@ -135,17 +142,29 @@ public final class ServerCommand implements Callable<Integer> {
         Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc);
         Path dir = out != null ? out : Path.of("runs", "forler-grpc-" + task + "-s" + seed);
         try (RunDir held = RunDir.open(dir, RunCommand.RUN_FILES, resume, overwrite)) {
-            return serve(s, b, rc, dir);
+            return serve(s, b, rc, dir, address);
         }
     }
 
-    private int serve(Settings s, ForlerServer.Broadcast b, ActorRectification.Config rc, Path dir) throws Exception {
+    /**
+     * --bind, checked, or its default: without TLS or tokens anyone who reaches the port could join or read the run,
+     * so loopback only; with both, every interface.
+     */
+    static String bindAddress(String bind, boolean plaintext, boolean noAuth) {
+        if (bind == null) return plaintext || noAuth ? "127.0.0.1" : "0.0.0.0";
+        try {
+            java.net.InetAddress.getByName(bind);
+            return bind;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--bind " + bind + ": not an address or host name (give e.g. 127.0.0.1, or this machine's address)");
+        }
+    }
+
+    private int serve(Settings s, ForlerServer.Broadcast b, ActorRectification.Config rc, Path dir, String address) throws Exception {
         FedServer.Options o = new FedServer.Options(s, server.serverSteps(localSteps), server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
                 maxNorm, evalEpisodes, dir, resume);
         FedServer fed = new FedServer(transitions(task, serverDataset()), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);
-        // without TLS or tokens anyone who reaches the port could join or read the run: loopback unless asked otherwise
-        String address = bind != null ? bind : plaintext || noAuth ? "127.0.0.1" : "0.0.0.0";
         try (GrpcServer g = new GrpcServer(fed, address, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
             System.out.printf("server: listening on " + address + ":%d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",
                     g.port(), plaintext ? "plaintext" : "TLS", noAuth ? "no tokens" : "tokens", devices, rounds, localSteps, deadlineS, dir);
@@ -158,10 +177,10 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** D_o: the file, or built as `forler run` builds it (an equal share of each kind, seed·100 + 99). */
     private Dataset serverDataset() throws Exception {
-        if (serverData != null) return Checks.taskData("--server-data", serverData, DatasetFile.read(serverData), task, clipActions, System.err);
+        if (serverFile != null) return Checks.taskData("--server-file", serverFile, DatasetFile.read(serverFile), task, clipActions, System.err);
         DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
-        LinkedHashSet<String> kinds = new LinkedHashSet<>(data);
+        LinkedHashSet<String> kinds = new LinkedHashSet<>(serverData);
         List<Dataset> parts = new ArrayList<>();
         for (String k : kinds) {
             parts.add(builder.build(new DatasetBuilder.Request(task, DatasetBuilder.Kind.parse(k), Math.max(1, serverSize / kinds.size()),

@@ -7,7 +7,6 @@ import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.env.Tasks;
 import forler.rl.OfflineTraining;
-import java.nio.file.Files;
 import forler.io.RunDir;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,15 +22,20 @@ import picocli.CommandLine.Option;
         description = "Train CQL, TD3+BC or SAC-N offline on one dataset; evaluates every E steps, writes train.csv/json, "
                 + "curve.png and a checkpoint (--resume continues it with the same numbers).")
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--algo", defaultValue = "cql", description = "cql, td3bc or sacn. Default: ${DEFAULT-VALUE}.")
     String algo;
     @Option(names = "--task", defaultValue = "pendulum", description = "Task (see `forler tasks`). Default: ${DEFAULT-VALUE}.")
     String task;
-    @Option(names = "--dataset", defaultValue = "random",
-            description = "A dataset kind built for --task (random, medium, expert, medium-replay, medium-expert; cached) "
-                    + "or an .hdf5 file in D4RL's or Minari's layout (told apart by its structure). Default: ${DEFAULT-VALUE}.")
-    String dataset;
-    @Option(names = "--size", defaultValue = "10000", description = "Transitions to build for a dataset kind (ignored for a file). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--data", defaultValue = "random",
+            description = "Dataset kind built for --task (random, medium, expert, medium-replay, medium-expert; cached). Default: ${DEFAULT-VALUE}.")
+    String kind;
+    @Option(names = "--dataset-file", description = "An .hdf5 file in D4RL's or Minari's layout (told apart by its structure) instead of --data.")
+    Path datasetFile;
+    @Option(names = "--dataset", hidden = true, description = "Renamed --data (a kind) and --dataset-file (a file).")
+    String oldDataset;
+    @Option(names = "--size", defaultValue = "10000", description = "Transitions to build for --data (ignored for --dataset-file). Default: ${DEFAULT-VALUE}.")
     int size;
     @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the dataset build (the same data for every --seed). Default: ${DEFAULT-VALUE}.")
     long dataSeed;
@@ -73,8 +77,9 @@ public final class TrainCommand implements Callable<Integer> {
     private int run(OfflineTraining.Options o) throws Exception {
         // the data's settings are compared on --resume too (a kind is built from --size and --data-seed; a file is itself)
         Map<String, String> dataSettings = new LinkedHashMap<>();
-        dataSettings.put("--dataset", dataset);
-        if (!isFile()) {
+        if (isFile()) dataSettings.put("--dataset-file", datasetFile.toString());
+        else {
+            dataSettings.put("--data", kind);
             dataSettings.put("--size", Integer.toString(size));
             dataSettings.put("--data-seed", Long.toString(dataSeed));
         }
@@ -85,16 +90,20 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Dataset data = loadDataset();
         System.out.printf("%s on %s: %d transitions (%s), %d steps, batch %d, hidden %d×%d, seed %d → %s%n", o.algo(), o.task(),
-                data.size(), dataset, o.steps(), o.batch(), o.hidden(), o.depth(), o.seed(), o.out());
+                data.size(), isFile() ? datasetFile : kind, o.steps(), o.batch(), o.hidden(), o.depth(), o.seed(), o.out());
         OfflineTraining.Result r = new OfflineTraining(o, data, System.out).recording(dataSettings).run();
         var last = r.rows().get(r.rows().size() - 1);
-        System.out.printf("final: score %.1f ± %.1f at step %d (normalised; see %s)%n", last.get("score"), last.get("score_std"),
+        System.out.printf("final: score %.1f ± %.1f at step %d (normalised: 0 = random, 100 = expert; see %s)%n", last.get("score"), last.get("score_std"),
                 last.get("step").intValue(), o.out().resolve("train.csv"));
         return 0;
     }
 
     OfflineTraining.Options options() {
+        Checks.renamed("--dataset", oldDataset, "give a dataset kind with --data, or a file with --dataset-file");
+        Checks.oneSource(spec, "--data", datasetFile, "--dataset-file");
         Tasks.info(task); // unknown task: one line listing the known ones
+        Checks.file("--dataset-file", datasetFile);
+        if (!isFile()) Checks.kinds("--data", List.of(kind), "--dataset-file");
         net.check(task);
         Checks.folder("--cache", cache);
         if (!isFile()) Checks.atLeast("--size", size, 1);
@@ -103,31 +112,23 @@ public final class TrainCommand implements Callable<Integer> {
         return new OfflineTraining.Options(algo, task, steps, evalEvery, evalEpisodes, seed, dir, resume, net.hidden, net.depth(task), net.batch, heads, false);
     }
 
-    /** --dataset names a file: a .hdf5 path or any existing path. */
-    private boolean isFile() {
-        return dataset.endsWith(".hdf5") || dataset.endsWith(".h5") || dataset.contains("/") || Files.exists(Path.of(dataset));
-    }
+    /** The data is --dataset-file's (else built: --data). */
+    private boolean isFile() { return datasetFile != null; }
 
-    /** A .hdf5 path (or any existing file) is read as a D4RL or Minari file; anything else must be a dataset kind. */
+    /** --dataset-file read as a D4RL or Minari file (told apart by its structure), else --data built for the task. */
     Dataset loadDataset() throws java.io.IOException {
-        Path p = Path.of(dataset);
         if (isFile()) {
-            if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--dataset: no file " + p.toAbsolutePath());
-            return Checks.taskData("--dataset", p, DatasetFile.read(p), task, clipActions, System.err);
+            Checks.file("--dataset-file", datasetFile);
+            return Checks.taskData("--dataset-file", datasetFile, DatasetFile.read(datasetFile), task, clipActions, System.err);
         }
-        DatasetBuilder.Kind kind;
-        try {
-            kind = DatasetBuilder.Kind.parse(dataset);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--dataset: " + e.getMessage() + ", or a .hdf5 file");
-        }
+        DatasetBuilder.Kind kind = DatasetBuilder.Kind.parse(this.kind);
         if (size < 1) throw new IllegalArgumentException("--size must be >= 1, got " + size);
         DatasetBuilder builder = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 cache == null ? DatasetCache.defaultCache() : new DatasetCache(cache), true);
         try {
             return builder.build(new DatasetBuilder.Request(task, kind, size, dataSeed, null));
         } catch (UnsupportedOperationException e) { // no behaviour policy for this task and kind
-            throw new IllegalArgumentException("--dataset " + dataset + ": " + e.getMessage());
+            throw new IllegalArgumentException("--data " + this.kind + ": " + e.getMessage());
         }
     }
 }

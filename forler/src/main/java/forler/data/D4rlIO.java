@@ -178,6 +178,13 @@ public final class D4rlIO {
     }
 
     static InvalidDatasetException unreadable(Path path, RuntimeException e) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(path);
+        } catch (java.io.IOException io) {
+            size = -1;
+        }
+        if (size == 0) return new InvalidDatasetException(path, "is empty (0 bytes), not an HDF5 file", e);
         return new InvalidDatasetException(path, "is not a readable HDF5 file (truncated?): " + e, e);
     }
 

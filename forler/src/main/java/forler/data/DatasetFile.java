@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * A dataset file in either layout, told apart by its structure, not its name: {@code observations} at the root is
  * D4RL's ({@link D4rlIO}), {@code episode_{id}} groups are Minari's ({@link MinariIO}). Every place that accepts a
- * dataset file ({@code train --dataset}, {@code device --data}, {@code server --server-data}) reads it through here.
+ * dataset file ({@code train --dataset-file}, {@code device --dataset-file}, {@code server --server-file}) reads it through here.
  */
 public final class DatasetFile {
     /** The two layouts; {@link #parse} takes their lower-case names, as the {@code --format} flag does. */

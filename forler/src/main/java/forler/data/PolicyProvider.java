@@ -45,7 +45,7 @@ public interface PolicyProvider {
     static PolicyProvider none() {
         return (task, kind, checkpoint) -> {
             throw new UnsupportedOperationException("no behaviour policy for '" + task + "' kind '" + kind.id()
-                    + "': this build has no policy provider wired in (forler.data.PolicyProvider); only --kind random works");
+                    + "': this build has no policy provider wired in (forler.data.PolicyProvider); only --data random works");
         };
     }
 

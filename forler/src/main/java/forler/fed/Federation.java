@@ -158,11 +158,17 @@ public final class Federation {
         if (resumed != null) {
             method.load(resumed);
             start = (int) resumed.getScalar("round") + 1;
-            runLog.restore(RunLog.readCsv(o.out().resolve("rounds.csv")).subList(0, start));
+            Path csv = o.out().resolve("rounds.csv");
+            List<Map<String, Double>> rows = RunLog.readCsv(csv);
+            if (rows.size() < start) {
+                throw new IOException(csv + " has " + rows.size() + " rounds but the checkpoint was written after " + start
+                        + ": the log is damaged: restore it, or start the run again with --overwrite");
+            }
+            runLog.restore(rows.subList(0, start));
             qEvalsBefore = resumed.getScalar("q_evals", 0);
-            log.printf("resuming %s from %s after round %d%n", o.algo(), ckpt, start - 1);
+            log.printf("resuming %s from %s after round %d/%d%n", o.algo(), ckpt, start, o.rounds()); // rounds counted from 1 in the log
         } else if (o.resume() && !o.quiet()) {
-            log.printf("--resume: no checkpoint at %s, starting from round 0%n", ckpt);
+            log.printf("--resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.devices(), Runtime.getRuntime().availableProcessors())));
         long t0 = System.nanoTime();
@@ -195,8 +201,8 @@ public final class Federation {
                 s.save(ckpt);
                 bar.step(1, String.format("global %.1f local %.1f", row.get("global_score"), row.get("local_score_mean")));
                 if (!o.quiet()) {
-                    log.printf("round %d: global score %.1f ± %.1f (return %.1f), local scores mean %.1f%n", r,
-                            row.get("global_score"), row.get("global_score_std"), g.mean(), row.get("local_score_mean"));
+                    log.printf("round %d/%d: global score %.1f ± %.1f (return %.1f), local scores mean %.1f (scores normalised: 0 = random, 100 = expert)%n",
+                            r + 1, o.rounds(), row.get("global_score"), row.get("global_score_std"), g.mean(), row.get("local_score_mean"));
                 }
             }
         } finally {

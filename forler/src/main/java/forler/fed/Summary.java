@@ -363,7 +363,7 @@ public final class Summary {
         }
         for (Line l : lines) {
             Map<String, Double> v = l.values();
-            log.printf(Locale.ROOT, "%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f%n", id, l.variant(),
+            log.printf(Locale.ROOT, "%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f (normalised scores)%n", id, l.variant(),
                     v.get("global_mean"), v.get("global_std"), v.get("local_mean"), v.get("local_std"), v.get("local_good_mean"), v.get("local_good_std"));
         }
         kept.forEach(k -> log.println("e5 " + k));

@@ -71,6 +71,9 @@ public final class RunLog {
 
     /** Reads rows back from a CSV written by this class (for --resume). */
     public static List<Map<String, Double>> readCsv(Path file) throws IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            throw new IOException(file + " is missing: the run's log is gone: restore it, or start the run again with --overwrite");
+        }
         List<String> lines = java.nio.file.Files.readAllLines(file);
         List<Map<String, Double>> out = new ArrayList<>();
         if (lines.isEmpty()) return out;

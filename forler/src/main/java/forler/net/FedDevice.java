@@ -93,10 +93,11 @@ public final class FedDevice implements AutoCloseable {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (o.stateFile() != null && Files.exists(o.stateFile())) {
             StateDict st = StateDict.read(o.stateFile());
+            sameRun(st, s);
             dev.load(st.sub("device."));
             trainedRound = (int) st.getScalar("round");
             for (var e : st.sub("metric.").meta.entrySet()) metrics.put(e.getKey(), Double.parseDouble(e.getValue()));
-            log.printf("device %d: resumed from %s (trained round %d)%n", k, o.stateFile(), trainedRound);
+            log.printf("device %d: resumed from %s (trained round %d)%n", k, o.stateFile(), trainedRound + 1); // rounds counted from 1 in the log
         }
         int after = -1, trained = 0, accepted = 0, rejected = 0;
         while (true) {
@@ -114,9 +115,9 @@ public final class FedDevice implements AutoCloseable {
                 metrics = train(dev, s.getLocalSteps());                      // lines 7–12
                 trainedRound = r;
                 trained++;
-                if (o.stateFile() != null) save(dev, r, metrics);
+                if (o.stateFile() != null) save(dev, r, metrics, s);
             } else {
-                log.printf("device %d: round %d already trained (restart): uploading the saved critic%n", k, r);
+                log.printf("device %d: round %d already trained (restart): uploading the saved critic%n", k, r + 1);
             }
             CriticUpload u = CriticUpload.newBuilder().setDeviceId(k).setRound(r).setCritic(WeightsCodec.encode(dev.critic.q))
                     .setTarget(WeightsCodec.encode(dev.critic.target)).putAllMetrics(metrics).build(); // line 13
@@ -125,12 +126,34 @@ public final class FedDevice implements AutoCloseable {
                 accepted++;
             } else {
                 rejected++;
-                log.printf("device %d: upload for round %d rejected: %s%n", k, r, rep.getReason());
+                log.printf("device %d: upload for round %d rejected: %s%n", k, r + 1, rep.getReason());
             }
             after = r;
         }
         log.printf("device %d: finished (%d rounds trained, %d uploads accepted, %d rejected)%n", k, trained, accepted, rejected);
         return new Summary(trained, accepted, rejected);
+    }
+
+    /** Prefix of the server's settings in the state's metadata ({@code run.seed}: "7"). */
+    private static final String RUN = "run.";
+
+    /** The server's settings by their field name (task, devices, rounds, seed, ...), as text. */
+    private static Map<String, String> runSettings(Settings s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (var f : Settings.getDescriptor().getFields()) m.put(f.getName(), String.valueOf(s.getField(f))); // defaults (seed 0) too
+        return m;
+    }
+
+    /** Refuses a state saved in a run with other settings than the server's (states saved before they were recorded pass). */
+    private void sameRun(StateDict st, Settings s) {
+        for (Map.Entry<String, String> e : runSettings(s).entrySet()) {
+            String was = st.meta.get(RUN + e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                throw new IllegalStateException("device " + o.id() + ": " + o.stateFile() + " was saved in a run with " + e.getKey() + " " + was
+                        + " but the server's run has " + e.getKey() + " " + e.getValue() + ": it belongs to another run; give another --state "
+                        + "(or --overwrite) to join this one");
+            }
+        }
     }
 
     /** Γ local steps (ForlerDevice.train, with the optional slow-device delay); the mean of each logged quantity. */
@@ -144,8 +167,9 @@ public final class FedDevice implements AutoCloseable {
         return sum;
     }
 
-    private void save(ForlerDevice dev, int round, Map<String, Double> metrics) throws IOException {
+    private void save(ForlerDevice dev, int round, Map<String, Double> metrics, Settings s) throws IOException {
         StateDict st = new StateDict().put("device.", dev.state()).scalar("round", round);
+        runSettings(s).forEach((f, v) -> st.meta.put(RUN + f, v));
         metrics.forEach((m, v) -> st.scalar("metric." + m, v));
         st.save(o.stateFile());
     }
@@ -162,6 +186,8 @@ public final class FedDevice implements AutoCloseable {
                 boolean transient_ = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
                         || code == Status.Code.CANCELLED || code == Status.Code.ABORTED || code == Status.Code.INTERNAL
                         || code == Status.Code.UNKNOWN;
+                String mismatch = tlsMismatch(e.getStatus());
+                if (mismatch != null) throw new IOException("device " + o.id() + ": " + what + ": " + mismatch, e);
                 if (!transient_) {
                     throw new IOException("device " + o.id() + ": " + what + " refused by " + o.target() + ": " + brief(e.getStatus())
                             + (code == Status.Code.UNAUTHENTICATED ? " (check --token against the server's tokens file)" : ""), e);
@@ -175,6 +201,30 @@ public final class FedDevice implements AutoCloseable {
                 sleep = Math.min(2000, sleep * 2);
             }
         }
+    }
+
+    /**
+     * A TLS/plaintext mismatch or a failed TLS handshake, told at the first call rather than retried for --give-up-s;
+     * else null. A TLS server answers a plaintext device with GOAWAY INADEQUATE_SECURITY (see ConnectionLog); a
+     * plaintext server's answer to a TLS handshake is not a TLS record.
+     */
+    private String tlsMismatch(Status s) {
+        String text = s.getDescription() == null ? "" : s.getDescription();
+        if (o.ca() == null && text.contains("INADEQUATE_SECURITY")) {
+            return "server " + o.target() + " requires TLS but this device is --plaintext: a TLS/plaintext mismatch (give --ca CERT, the server's certificate)";
+        }
+        for (Throwable t = s.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!(t instanceof javax.net.ssl.SSLException)) continue;
+            if (t.getMessage() != null && t.getMessage().startsWith("not an SSL/TLS record")) {
+                return "server " + o.target() + " answered the TLS handshake in plaintext: a TLS/plaintext mismatch (the server likely runs "
+                        + "--plaintext: give the device --plaintext too, or run the server with --tls-cert/--tls-key)";
+            }
+            if (t instanceof javax.net.ssl.SSLHandshakeException && t.getMessage() != null && !t.getMessage().contains("closed")) {
+                return "TLS handshake with " + o.target() + " failed: " + t.getMessage()
+                        + " (is --ca the server's certificate, and the host name one it is valid for?)";
+            }
+        }
+        return null;
     }
 
     /** A status in one line: its code, description and the root cause's message (Status.toString holds a stack trace). */

@@ -96,6 +96,9 @@ public final class FedServer {
     /** An accepted upload. */
     private record Received(QEnsemble critic, QEnsemble target, Map<String, Double> metrics) {}
 
+    /** Where the server logs (GrpcServer logs its refused connections there too). */
+    PrintStream log() { return log; }
+
     /** How long one Fetch waits for a newer round before answering WAIT (the device then asks again). */
     static final Duration LONG_POLL = Duration.ofSeconds(20);
 
@@ -156,9 +159,9 @@ public final class FedServer {
                 List<Map<String, Double>> rows = RunLog.readCsv(csv);
                 runLog.restore(rows.subList(0, Math.min(start, rows.size())));
             }
-            log.printf("server: resuming from %s after round %d%n", ckpt, start - 1);
+            log.printf("server: resuming from %s after round %d/%d%n", ckpt, start, s.getRounds()); // rounds counted from 1 in the log
         } else if (o.resume()) {
-            log.printf("server: --resume: no checkpoint at %s, starting from round 0%n", ckpt);
+            log.printf("server: --resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
         Env env = o.evalEpisodes() > 0 ? Tasks.make(s.getTask()) : null;
         try {
@@ -192,8 +195,9 @@ public final class FedServer {
                 row.put("round_s", (System.nanoTime() - t0) / 1e9);
                 runLog.add(row);                        // the log first: a crash between the two redoes round r,
                 state().scalar("round", r).save(ckpt);  // and the resume cuts the log back to the checkpoint
-                log.printf("server: round %d closed with %d/%d devices (%d heads), %d rejected, %.2f s%n", r, got.size(), K,
-                        2 * got.size(), (long) (double) row.get("rejected"), row.get("round_s"));
+                log.printf("server: round %d/%d closed with %d/%d devices (%d heads), %d rejected, %.2f s%s%n", r + 1, s.getRounds(), got.size(), K,
+                        2 * got.size(), (long) (double) row.get("rejected"), row.get("round_s"), row.containsKey("global_score")
+                                ? String.format(", global score %.1f (normalised: 0 = random, 100 = expert)", row.get("global_score")) : "");
             }
         } finally {
             if (env != null) env.close();
@@ -245,7 +249,7 @@ public final class FedServer {
             if (left <= 0) {
                 if (uploads.size() >= Math.max(1, o.minDevices())) break;
                 log.printf("server: round %d: %d upload(s) by the deadline, %d needed (--min-devices); waiting another %.1f s%n",
-                        r, uploads.size(), Math.max(1, o.minDevices()), o.deadline().toMillis() / 1000.0);
+                        r + 1, uploads.size(), Math.max(1, o.minDevices()), o.deadline().toMillis() / 1000.0);
                 deadlineNanos = System.nanoTime() + o.deadline().toNanos();
                 continue;
             }
@@ -254,7 +258,7 @@ public final class FedServer {
         open = false;
         List<Integer> missing = new ArrayList<>();
         for (int k = 0; k < K; k++) if (!uploads.containsKey(k)) missing.add(k);
-        if (!missing.isEmpty()) log.printf("server: round %d: no accepted upload from device(s) %s; they are left out%n", r, missing);
+        if (!missing.isEmpty()) log.printf("server: round %d: no accepted upload from device(s) %s; they are left out%n", r + 1, missing);
         return new TreeMap<>(uploads);
     }
 

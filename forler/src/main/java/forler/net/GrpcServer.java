@@ -39,7 +39,8 @@ public final class GrpcServer implements AutoCloseable {
 
     /** @param bind the address to listen on (e.g. 127.0.0.1), or null for every interface */
     public GrpcServer(FedServer fed, String bind, int port, Path cert, Path key, TokenAuth auth) throws IOException {
-        ServerCredentials creds = cert == null ? InsecureServerCredentials.create() : TlsServerCredentials.create(cert.toFile(), key.toFile());
+        ServerCredentials creds = ConnectionLog.wrap(cert == null ? InsecureServerCredentials.create()
+                : TlsServerCredentials.create(cert.toFile(), key.toFile()), cert != null, fed.log());
         Service svc = new Service(fed, auth);
         var b = (bind == null ? Grpc.newServerBuilderForPort(port, creds)
                 : io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress(bind, port), creds))
@@ -50,6 +51,9 @@ public final class GrpcServer implements AutoCloseable {
 
     /** The port listened on (the one chosen when 0 was asked). */
     public int port() { return server.getPort(); }
+
+    /** The address listened on: the wildcard address (every interface) when no bind address was given. */
+    public java.net.InetAddress address() { return ((java.net.InetSocketAddress) server.getListenSockets().get(0)).getAddress(); }
 
     @Override
     public void close() throws InterruptedException {

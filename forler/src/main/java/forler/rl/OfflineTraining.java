@@ -102,7 +102,7 @@ public final class OfflineTraining {
         this.settings = settings(o);
     }
 
-    /** Also records (and on resume compares) the settings of the data, e.g. --dataset, which the options do not hold. */
+    /** Also records (and on resume compares) the settings of the data, e.g. --data or --dataset-file, which the options do not hold. */
     public OfflineTraining recording(Map<String, String> dataSettings) {
         settings.putAll(dataSettings);
         return this;
@@ -220,7 +220,7 @@ public final class OfflineTraining {
         losses.forEach(row::putIfAbsent);
         runLog.add(row);
         if (!o.quiet()) {
-            log.printf("step %d: score %.1f ± %.1f (return %.1f ± %.1f over %d episodes)%n", step, row.get("score"), row.get("score_std"),
+            log.printf("step %d: score %.1f ± %.1f (normalised: 0 = random, 100 = expert; return %.1f ± %.1f over %d episodes)%n", step, row.get("score"), row.get("score_std"),
                     st.mean(), st.std(), o.evalEpisodes());
         }
         return row;

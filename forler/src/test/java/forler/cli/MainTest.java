@@ -65,7 +65,8 @@ class MainTest {
                 {"--alpha1", "server", "--plaintext", "--no-auth", "--alpha1", "NaN"},
                 {"no such file", "behaviour", "--policy", dir.resolve("missing.safetensors").toString()},
                 {file.toString(), "behaviour", "--policy", file.toString()},
-                {file.toString(), "device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--data", file.toString()},
+                {file.toString(), "device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--dataset-file", file.toString()},
+                {"--bind", "server", "--plaintext", "--no-auth", "--bind", "no-such-host.invalid"},
                 {"Unknown option", "run", "--no-such-flag"},
                 {"Invalid value", "run", "--batch", "many"},
         };
@@ -83,9 +84,9 @@ class MainTest {
     @Test
     void anUnreachableServerIsOneLine(@TempDir Path dir) {
         refused(forler("device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--give-up-s", "1",
-                "--state", dir.resolve("d.safetensors").toString(), "--data", "random"), "--data: no file");
+                "--state", dir.resolve("d.safetensors").toString(), "--dataset-file", "random"), "--dataset-file: no file");
         String line = refused(forler("device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--give-up-s", "1",
-                "--kind", "random", "--state", dir.resolve("d.safetensors").toString()), "unreachable", "127.0.0.1:1");
+                "--data", "random", "--state", dir.resolve("d.safetensors").toString()), "unreachable", "127.0.0.1:1");
         assertFalse(line.contains("\tat "), line);
     }
 
@@ -108,6 +109,7 @@ class MainTest {
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--delta", "2")), "--delta is 2", "--delta 1");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--server-steps", "3")), "--server-steps is 3", "--server-steps 2");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--batch", "8")), "--batch is 8", "--batch 16");
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--hidden", "16")), "--hidden is 16", "--hidden 8");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--local-steps", "3")), "--local-steps is 3");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--alpha1", "0.25")), "--alpha1 is 0.25");
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--data", "random,medium")), "--data is random,medium");
@@ -155,13 +157,13 @@ class MainTest {
     @Test
     void trainRefusesAResumeWithOtherSettings(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("train");
-        String[] base = {"train", "--dataset", "random", "--size", "100", "--steps", "2", "--eval-every", "1", "--eval-episodes", "1",
+        String[] base = {"train", "--data", "random", "--size", "100", "--steps", "2", "--eval-every", "1", "--eval-episodes", "1",
                 "--hidden", "8", "--batch", "16", "--cache", dir.resolve("cache").toString(), "--out", out.toString()};
         assertEquals(0, forler(base).code());
         refused(forler(base), "already holds a run");
         refused(forler(set(concat(base, "--resume"), "--seed", "3")), "--seed is 3", "--seed 0");
         refused(forler(set(concat(base, "--resume"), "--depth", "3")), "--depth is 3", "--depth 2");
-        refused(forler(set(concat(base, "--resume"), "--dataset", "medium")), "--dataset is medium", "--dataset random");
+        refused(forler(set(concat(base, "--resume"), "--data", "medium")), "--data is medium", "--data random");
     }
 
     @Test
@@ -174,9 +176,9 @@ class MainTest {
         Path file = dir.resolve("scaled.hdf5");
         forler.data.D4rlIO.write(file, new forler.data.Dataset(d.obsDim(), d.actDim(), d.observations(), a, d.rewards(), d.nextObservations(),
                 d.terminals(), d.timeouts()), java.util.Map.of());
-        String[] train = {"train", "--dataset", file.toString(), "--steps", "1", "--eval-every", "1", "--eval-episodes", "1", "--hidden", "8",
+        String[] train = {"train", "--dataset-file", file.toString(), "--steps", "1", "--eval-every", "1", "--eval-episodes", "1", "--hidden", "8",
                 "--batch", "16", "--out", dir.resolve("t").toString()};
-        refused(forler(train), "--dataset", file.toString(), "action values lie outside", "[-2.0]", "--clip-actions");
+        refused(forler(train), "--dataset-file", file.toString(), "action values lie outside", "[-2.0]", "--clip-actions");
         assertFalse(Files.exists(dir.resolve("t")), "a refused run leaves no folder");
         assertEquals(0, forler(concat(train, "--clip-actions")).code());
         // a file of another task: named, with both dimensions
@@ -216,6 +218,102 @@ class MainTest {
         Path csv = out.resolve("rounds.csv");
         Files.writeString(csv, Files.readString(csv).replaceFirst("\n0,", "\ngarbage,"));
         refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "line 2", "garbage", "--overwrite");
+        Files.writeString(csv, Files.readString(csv).lines().findFirst().orElseThrow() + "\n"); // cut to its header
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "has 0 rounds", "--overwrite");
+        Files.delete(csv);
+        refused(forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "2")), csv.toString(), "is missing", "--overwrite");
+    }
+
+    @Test
+    void oldFlagNamesAreRefusedNamingTheNewOnes(@TempDir Path dir) {
+        String state = dir.resolve("d.safetensors").toString();
+        String[] device = {"device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--state", state};
+        // one name for dataset kinds (--data, --server-data) and one for files (--dataset-file, --server-file) in every command
+        refused(forler(concat(device, "--kind", "random")), "--kind was renamed", "--data");
+        refused(forler(concat(device, "--data", "/data/hopper-medium.hdf5")), "--data takes dataset kinds", "--dataset-file");
+        refused(forler("train", "--dataset", "random"), "--dataset was renamed", "--data", "--dataset-file");
+        refused(forler("train", "--data", "d4rl/hopper.hdf5"), "--data takes dataset kinds", "--dataset-file");
+        refused(forler("server", "--plaintext", "--no-auth", "--data", "random"), "--data was renamed", "--server-data", "--server-file");
+        refused(forler("server", "--plaintext", "--no-auth", "--server-data", "do.hdf5"), "--server-data takes dataset kinds", "--server-file");
+        refused(forler("dataset", "--kind", "random", "--size", "10"), "--kind was renamed", "--data");
+        refused(forler("run", "--data", "medium,d.hdf5"), "--data takes dataset kinds");
+        refused(forler("train", "--data", "medium", "--dataset-file", state), "--data", "--dataset-file", "not both");
+        refused(forler(concat(device, "--data", "medium", "--dataset-file", state)), "--data", "--dataset-file", "not both");
+        refused(forler("server", "--plaintext", "--no-auth", "--server-data", "medium", "--server-file", state), "--server-data", "--server-file", "not both");
+        refused(forler("experiment", "e1", "--server-data", "mediocre"), "--server-data", "unknown dataset kind 'mediocre'");
+        assertFalse(Files.exists(Path.of(state)));
+    }
+
+    @Test
+    void experimentWritesOutsideTheRepositoryByDefault() {
+        String help = forler("experiment", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Default: runs/experiments"), help);
+    }
+
+    @Test
+    void taskHasTheSameDefaultInEveryCommand() {
+        for (String cmd : List.of("run", "experiment", "server", "train", "dataset", "sac")) {
+            String task = forler(cmd, "--help").out().lines().filter(l -> l.trim().startsWith("--task")).findFirst().orElse("");
+            assertTrue(task.toLowerCase(java.util.Locale.ROOT).contains("default: pendulum"), cmd + ": " + task);
+        }
+        String distill = forler("distill", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(distill.contains("bipedalwalker is the only one (default: bipedalwalker)"), distill);
+    }
+
+    @Test
+    void aDeviceStateLeftByAnEarlierRunIsResumedOnlyWhenAskedTo(@TempDir Path dir) throws Exception {
+        Path state = Files.writeString(dir.resolve("d.safetensors"), "an earlier run's device state");
+        String[] device = {"device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--give-up-s", "1", "--data", "random",
+                "--state", state.toString()};
+        refused(forler(device), "--state " + state, "earlier run", "--resume", "--overwrite");
+        assertTrue(Files.exists(state), "the refused device deleted the state");
+        refused(forler(concat(device, "--resume", "--overwrite")), "--resume or --overwrite");
+        // --overwrite starts afresh (the old state gone); the unreachable server is the next thing it meets
+        refused(forler(concat(device, "--overwrite")), "unreachable");
+        assertFalse(Files.exists(state));
+    }
+
+    @Test
+    void serverBindsToLoopbackUnlessTlsAndTokensAreOn() {
+        assertEquals("127.0.0.1", ServerCommand.bindAddress(null, true, true));
+        assertEquals("127.0.0.1", ServerCommand.bindAddress(null, true, false));
+        assertEquals("127.0.0.1", ServerCommand.bindAddress(null, false, true));
+        assertEquals("0.0.0.0", ServerCommand.bindAddress(null, false, false));
+        assertEquals("::1", ServerCommand.bindAddress("::1", true, true));
+        String help = forler("server", "--help").out();
+        assertTrue(help.contains("--bind") && help.contains("127.0.0.1") && help.contains("0.0.0.0"), help);
+    }
+
+    @Test
+    void aServerRefusesAnOutHoldingARun(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("server"));
+        Files.writeString(out.resolve("rounds.csv"), "round\n0\n");
+        refused(forler("server", "--plaintext", "--no-auth", "--out", out.toString()), "already holds a run", "--resume", "--overwrite");
+        assertEquals("round\n0\n", Files.readString(out.resolve("rounds.csv")));
+    }
+
+    @Test
+    void anEmptyOrUnwritablePathIsNamedWithWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.hdf5"));
+        refused(forler("train", "--dataset-file", empty.toString(), "--out", dir.resolve("t").toString()), empty.toString(), "empty (0 bytes)");
+        String line = refused(forler(tinyRun(dir, "--out", "/proc/forler-probe")), "/proc/forler-probe");
+        assertTrue(line.length() > line.indexOf("/proc/forler-probe") + "/proc/forler-probe".length() + 5, "only the path: " + line);
+    }
+
+    @Test
+    void theLogCountsRoundsFromOneAsTheBarAndSaysScoresAreNormalised(@TempDir Path dir) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, forler(set(tinyRun(dir, "--out", dir.resolve("r").toString()), "--rounds", "2")).code());
+        } finally {
+            System.setOut(stdout);
+        }
+        String log = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(log.contains("round 1/2: global score") && log.contains("round 2/2: global score"), log);
+        assertFalse(log.contains("round 0"), log);
+        assertTrue(log.lines().filter(l -> l.contains("score")).allMatch(l -> l.contains("normalised: 0 = random, 100 = expert")), log);
     }
 
     static String[] concat(String[] a, String... b) {

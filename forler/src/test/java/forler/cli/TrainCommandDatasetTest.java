@@ -13,14 +13,14 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@code train --dataset FILE} takes either layout, told apart by the file's structure, not its name. */
+/** {@code train --dataset-file FILE} takes either layout, told apart by the file's structure, not its name. */
 class TrainCommandDatasetTest {
     @TempDir
     Path tmp;
 
     private static TrainCommand withDataset(Path p) {
         TrainCommand c = new TrainCommand();
-        c.dataset = p.toString();
+        c.datasetFile = p;
         c.task = "pendulum";
         return c;
     }

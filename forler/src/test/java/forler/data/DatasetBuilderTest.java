@@ -144,7 +144,7 @@ class DatasetBuilderTest {
         DatasetBuilder builder = new DatasetBuilder(t -> new PointMassEnv(), PolicyProvider.none(), null, false);
         var e = assertThrows(UnsupportedOperationException.class,
                 () -> builder.build(new DatasetBuilder.Request("point", DatasetBuilder.Kind.MEDIUM, 10, 0, null)));
-        assertTrue(e.getMessage().contains("only --kind random works"), e.getMessage());
+        assertTrue(e.getMessage().contains("only --data random works"), e.getMessage());
         assertEquals(DatasetBuilder.Kind.MEDIUM_EXPERT, DatasetBuilder.Kind.parse("medium-expert"));
         assertThrows(IllegalArgumentException.class, () -> DatasetBuilder.Kind.parse("mediocre"));
     }

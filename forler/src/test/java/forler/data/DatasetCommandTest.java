@@ -37,7 +37,7 @@ class DatasetCommandTest {
             return new PointMassEnv();
         };
         Path file = tmp.resolve("out/point-random.hdf5"), cache = tmp.resolve("cache");
-        String[] args = {"--task", "point", "--kind", "random", "--size", "250", "--seed", "4",
+        String[] args = {"--task", "point", "--data", "random", "--size", "250", "--seed", "4",
                 "--out", file.toString(), "--cache", cache.toString()};
         assertEquals(0, run(envs, PolicyProvider.none(), args), err.toString());
         Dataset d = D4rlIO.read(file);
@@ -67,7 +67,7 @@ class DatasetCommandTest {
             return p;
         };
         Path cache = tmp.resolve("cache");
-        assertEquals(0, run(t -> new PointMassEnv(), provider, "--task", "point", "--kind", "expert", "--size", "60",
+        assertEquals(0, run(t -> new PointMassEnv(), provider, "--task", "point", "--data", "expert", "--size", "60",
                 "--policy", policy.toString(), "--cache", cache.toString()), err.toString());
         assertEquals(policy, seen[0]);
         Path cached = cache.resolve("point-expert-60-0-" + PolicyProvider.sha256Prefix(policy) + ".hdf5");
@@ -80,32 +80,32 @@ class DatasetCommandTest {
     @Test
     void minariFormatWritesTheSameTransitionsAsEpisodes() throws Exception {
         Path file = tmp.resolve("point-random-minari.hdf5");
-        assertEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+        assertEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--data", "random",
                 "--size", "120", "--seed", "2", "--format", "minari", "--no-cache", "--out", file.toString()), err.toString());
         assertEquals(DatasetFile.Format.MINARI, DatasetFile.detect(file));
         Dataset direct = DatasetBuilder.collect(new PointMassEnv(), DatasetBuilder.uniformRandom(new PointMassEnv()), 120, 2, "t", false);
         DatasetTest.assertSameData(direct, DatasetFile.read(file));
         assertEquals("random", D4rlIO.readAttributes(file).get("kind"));
 
-        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--data", "random",
                 "--size", "10", "--format", "parquet", "--out", file.toString()));
         assertTrue(err.toString().contains("unknown dataset format 'parquet', expected d4rl or minari"), err.toString());
-        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--data", "random",
                 "--size", "10", "--format", "minari", "--cache", tmp.toString()));
         assertTrue(err.toString().contains("--format minari needs --out"), err.toString());
     }
 
     @Test
     void badArgumentsGiveClearErrors() {
-        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "mediocre",
+        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--data", "mediocre",
                 "--size", "10", "--cache", tmp.toString()));
         assertTrue(err.toString().contains("unknown dataset kind 'mediocre'"), err.toString());
 
-        assertEquals(1, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "medium",
+        assertEquals(1, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--data", "medium",
                 "--size", "10", "--cache", tmp.toString()));
-        assertTrue(err.toString().contains("only --kind random works"), err.toString());
+        assertTrue(err.toString().contains("only --data random works"), err.toString());
 
-        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--kind", "random",
+        assertNotEquals(0, run(t -> new PointMassEnv(), PolicyProvider.none(), "--task", "point", "--data", "random",
                 "--size", "0", "--cache", tmp.toString()));
         assertTrue(err.toString().contains("dataset size must be positive"), err.toString());
     }

@@ -42,10 +42,10 @@ final class NetFixture {
         return new FedServer.Options(s, s.getLocalSteps(), 1f, ForlerServer.Broadcast.AVERAGE, deadline, minDevices, 1e4, 0, out, false);
     }
 
-    /** Device k's D_k, as `forler device --kind random --size 300` builds it. */
+    /** Device k's D_k, as `forler device --data random --size 300` builds it. */
     static Transitions deviceData(Settings s, int k) { return data(s, DEVICE_SIZE, s.getSeed() * 100 + k); }
 
-    /** The server's D_o, as `forler server --data random --server-size 200` builds it. */
+    /** The server's D_o, as `forler server --server-data random --server-size 200` builds it. */
     static Transitions serverData(Settings s) { return data(s, SERVER_SIZE, s.getSeed() * 100 + 99); }
 
     private static Transitions data(Settings s, int n, long seed) {

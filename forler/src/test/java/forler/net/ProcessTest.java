@@ -53,7 +53,7 @@ class ProcessTest {
     }
 
     private Process device(int port, int k, String... extra) throws IOException {
-        List<String> a = new ArrayList<>(List.of("--server", "localhost:" + port, "--id", "" + k, "--kind", "random",
+        List<String> a = new ArrayList<>(List.of("--server", "localhost:" + port, "--id", "" + k, "--data", "random",
                 "--size", "" + NetFixture.DEVICE_SIZE, "--token-file", NetFixture.certs().tokens().toString(),
                 "--ca", NetFixture.certs().cert().toString(), "--state", dir.resolve("device" + k + ".safetensors").toString(),
                 "--cache", dir.resolve("cache").toString(), "--give-up-s", "60"));
@@ -110,7 +110,7 @@ class ProcessTest {
             Thread.sleep(800);
             slow.destroyForcibly().waitFor();
             while (fed.round() < 1) Thread.sleep(50);
-            Process back = device(g.port(), 2); // restarted, at full speed
+            Process back = device(g.port(), 2, "--resume"); // restarted, at full speed
             FedServer.Result r = run.get(90, TimeUnit.SECONDS);
             fed.awaitGoodbyes(Duration.ofSeconds(10));
             for (Process p : List.of(d0, d1, back)) exitsCleanly(p);
@@ -132,7 +132,7 @@ class ProcessTest {
         Certs.Written c = NetFixture.certs();
         List<String> args = new ArrayList<>(List.of("--port", "" + port, "--devices", "3", "--task", NetFixture.TASK, "--rounds", "3",
                 "--local-steps", "5", "--hidden", "16", "--batch", "32", "--samples", "4", "--iterations", "2", "--seed", "7",
-                "--data", "random", "--server-size", "" + NetFixture.SERVER_SIZE, "--cache", dir.resolve("cache").toString(),
+                "--server-data", "random", "--server-size", "" + NetFixture.SERVER_SIZE, "--cache", dir.resolve("cache").toString(),
                 "--tls-cert", c.cert().toString(), "--tls-key", c.key().toString(), "--tokens", c.tokens().toString(),
                 "--deadline-s", "60", "--eval-episodes", "0", "--out", out.toString()));
         Process first = java(ServerCommand.class, "server-first", args.toArray(new String[0]));

@@ -1,0 +1,54 @@
+package forler.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import forler.io.StateDict;
+import forler.net.proto.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A device's state belongs to the run it was saved in: resumed against another run's server, it is refused. */
+class DeviceStateTest {
+    @TempDir Path dir;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final NetFixture.Capture log = new NetFixture.Capture();
+
+    @AfterEach
+    void stop() { pool.shutdownNow(); }
+
+    private FedDevice device(GrpcServer g, Path state) throws Exception {
+        return new FedDevice(new FedDevice.Options("localhost:" + g.port(), 0, null, null, state, Duration.ofSeconds(20), 0),
+                x -> NetFixture.deviceData(x, 0), log);
+    }
+
+    @Test
+    void aStateFromAnotherRunIsRefused() throws Exception {
+        Settings s = NetFixture.settings(1, 1, 2);
+        Path state = dir.resolve("device0.safetensors");
+        FedServer fed = new FedServer(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(30), 1, dir.resolve("a")), log);
+        try (GrpcServer g = new GrpcServer(fed, "127.0.0.1", 0, null, null, null)) {
+            Future<FedServer.Result> run = pool.submit(fed::run);
+            try (FedDevice d = device(g, state)) {
+                assertEquals(1, d.run().trained());
+            }
+            run.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals("7", StateDict.read(state).meta.get("run.seed"), "the state records the run's settings");
+
+        Settings other = s.toBuilder().setSeed(8).build(); // the same commands with another --seed: another run
+        FedServer fed2 = new FedServer(NetFixture.serverData(other), NetFixture.options(other, Duration.ofSeconds(30), 1, dir.resolve("b")), log);
+        try (GrpcServer g = new GrpcServer(fed2, "127.0.0.1", 0, null, null, null); FedDevice d = device(g, state)) {
+            String msg = assertThrows(IllegalStateException.class, d::run).getMessage();
+            assertTrue(msg.contains("seed 7") && msg.contains("seed 8") && msg.contains("another run"), msg);
+        }
+    }
+}
