@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = {"Run one of the paper's experiments: e1 FORLER vs baselines, e2 devices, e3 data size, e4 alpha1/alpha2, "
                 + "e5 policy pollution (4 good devices, then +2 random), e6 delta with/without rectification, e7 Q-evaluations and "
                 + "wall time vs delta. Writes <out>/<id>/summary.csv/json, <id>.png and every run's rounds.csv; completed runs are reused.",
-                "A variant's score: the normalised score of the last 3 rounds, mean and std over seeds, for the global policy, the "
+                "A variant's score: the normalised score of the last 3 evaluations, mean and std over seeds, for the global policy, the "
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
                 + "share of each method's score kept with the 2 random devices."})
 public final class ExperimentCommand implements Callable<Integer> {

@@ -126,7 +126,7 @@ public final class FedServer {
         obsDim = data.obsDim();
         actDim = data.actDim();
         ForlerDevice.Config d = RunSettings.device(s);
-        SacN.Config sc = SacN.Config.forlerServer(K, d.hidden(), d.depth(), o.omegaS());
+        SacN.Config sc = SacN.Config.forlerServer(K, d.hidden(), d.depth(), o.omegaS(), false);
         server = new ForlerServer(data, sc, o.broadcast(), d.batch(), s.getSeed() * 1000 + 999); // seeds as forler.fed.Forler
         check = new UploadCheck(pair(), K, o.maxNorm());
         sentCritic = new QEnsemble[K];
