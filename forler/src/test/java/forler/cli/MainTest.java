@@ -161,8 +161,10 @@ class MainTest {
     @Test
     void theHarnessAndAblationFlagsReachTheRunsRecord(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        assertEquals(0, forler(tinyRun(dir, "--rounds", "2", "--eval-every", "2", "--device-threads", "1", "--obs-norm", "pooled",
-                "--search-temp", "spread", "--broadcast", "mix", "--omega-s-per-head", "--out", out.toString())).code());
+        String[] args = set(tinyRun(dir, "--eval-every", "2", "--device-threads", "1", "--obs-norm", "pooled",
+                "--search-temp", "spread", "--broadcast", "mix", "--omega-s-per-head", "--out", out.toString()), "--rounds", "2");
+        MainTest.Outcome ran = forler(args);
+        assertEquals(0, ran.code(), ran.err());
         String json = Files.readString(out.resolve("rounds.json"));
         for (String kv : List.of("\"obs_norm\": \"pooled\"", "\"search_temp\": \"spread\"", "\"broadcast\": \"mix\"",
                 "\"omega_s_per_head\": \"true\"", "\"eval_every\": \"2\"")) {
@@ -173,8 +175,7 @@ class MainTest {
         assertEquals("NaN", csv.get(1).split(",")[col], "round 0 is not evaluated with --eval-every 2");
         assertNotEquals("NaN", csv.get(2).split(",")[col], "round 1 is");
         // --resume compares the new settings: another normalisation is refused, naming the flag
-        refused(forler(tinyRun(dir, "--rounds", "3", "--eval-every", "2", "--obs-norm", "own", "--search-temp", "spread",
-                "--broadcast", "mix", "--omega-s-per-head", "--out", out.toString(), "--resume")), "--obs-norm is own", "--obs-norm pooled");
+        refused(forler(concat(set(set(args, "--rounds", "3"), "--obs-norm", "own"), "--resume")), "--obs-norm is own", "--obs-norm pooled");
     }
 
     @Test
