@@ -113,7 +113,7 @@ public class TrainStepBench {
                 step = () -> device.step(tau[0]++ % delta);
             }
             case "forler-server6" -> {
-                ForlerServer server = new ForlerServer(data, SacN.Config.forlerServer(3, hidden, 2, 1f),
+                ForlerServer server = new ForlerServer(data, SacN.Config.forlerServer(3, hidden, 2, 1f, false),
                         ForlerServer.Broadcast.AVERAGE, batch, 0);
                 step = learnerStep(server.learner, data);
             }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "(command, date, machine, code version, settings) and the summary (summary.md, summary.csv/json, plots; see `forler report`); "
                 + "completed runs are reused, unfinished ones resumed.",
                 "With --shard i/n, runs only share i of the (variant × seed) runs; `forler report <out>` merges the shards.",
-                "A variant's score: the normalised score of the last 3 rounds, mean and std over seeds, for the global policy, the "
+                "A variant's score: the normalised score of the last 3 evaluations, mean and std over seeds, for the global policy, the "
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
                 + "share of each method's score kept with the 2 random devices."})
 public final class ExperimentCommand implements Callable<Integer> {

@@ -4,6 +4,7 @@ import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
 import forler.fed.Federation;
+import forler.fed.ObsNorm;
 import forler.rl.ActorRectification;
 import forler.rl.ForlerServer;
 import java.nio.file.Path;
@@ -43,12 +44,27 @@ public final class RunOptions {
     float alpha1;
     @Option(names = "--alpha2", defaultValue = "0.1", description = "α2, weight of ‖π − π₀‖² (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha2;
+    @Option(names = "--search-temp", defaultValue = "fixed",
+            description = "Temperature of the search's softmax (Eq. 5): fixed (β = 1) or spread (β over the std of the candidates' Q). Default: ${DEFAULT-VALUE}.")
+    String searchTemp;
     @Mixin
     ServerOptions server;
+    @Option(names = "--omega-s-per-head", description = "FORLER's server: the ω_s gap summed over the 2K heads (each head feels ω_s, as ω_c on a device) instead of averaged.")
+    boolean omegaSPerHead;
+    @Option(names = "--obs-norm", defaultValue = "own",
+            description = "State normalisation: own (each device from its own data, the server and the global policy from D_o), pooled (all devices' data) or none. Default: ${DEFAULT-VALUE}.")
+    String obsNorm;
     @Mixin
     NetOptions net;
-    @Option(names = "--eval-episodes", defaultValue = "5", description = "Evaluation episodes per policy per round. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--eval-episodes", defaultValue = "5", description = "Evaluation episodes per policy per evaluation. Default: ${DEFAULT-VALUE}.")
     int evalEpisodes;
+    @Option(names = "--eval-every", defaultValue = "1",
+            description = "Evaluate the policies every N rounds and after the last (other rounds log NaN scores). Default: ${DEFAULT-VALUE}.")
+    int evalEvery;
+    @Option(names = "--device-threads", defaultValue = "0",
+            description = "Threads training the devices of a round in parallel (0: min(K, processors)); each device's products use "
+                    + "the GEMM backend's threads, -Dforler.threads. The split changes no numbers. Default: ${DEFAULT-VALUE}.")
+    int deviceThreads;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of everything. Default: ${DEFAULT-VALUE}.")
     long seed;
     Path out;
@@ -75,6 +91,8 @@ public final class RunOptions {
         Checks.atLeast("--samples", samples, 1);
         Checks.atLeast("--iterations", iterations, 1);
         Checks.atLeast("--eval-episodes", evalEpisodes, 1);
+        Checks.atLeast("--eval-every", evalEvery, 1);
+        Checks.atLeast("--device-threads", deviceThreads, 0);
         Checks.weight("--alpha1", alpha1);
         Checks.weight("--alpha2", alpha2);
         Checks.folder("--cache", cache);
@@ -86,9 +104,14 @@ public final class RunOptions {
         Checks.kinds("--data", data, null);
         List<String> serverKinds = serverData.stream().filter(k -> !k.isBlank()).toList();
         Checks.kinds("--server-data", serverKinds, null);
-        ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
-        Path dir = out != null ? out : defaultOut;
-        return new Federation.Options(algo, task, devices, data, size, serverSize, serverKinds, rounds, localSteps, evalEpisodes, seed, dir,
-                resume, net.hidden, net.depth(task), net.batch, rc, alpha1, alpha2, server.omegaS(), server.serverSteps(localSteps), b, false);
+        ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations)
+                .withTemperature(ActorRectification.Temperature.parse(searchTemp));
+        return Federation.Options.defaults().withAlgo(algo).withTask(task).withDevices(devices).withKinds(data).withPerDevice(size)
+                .withServerSize(serverSize).withServerKinds(serverKinds).withRounds(rounds).withLocalSteps(localSteps)
+                .withEvalEpisodes(evalEpisodes).withEvalEvery(evalEvery).withSeed(seed).withOut(out != null ? out : defaultOut)
+                .withResume(resume).withHidden(net.hidden).withDepth(net.depth(task)).withBatch(net.batch).withRect(rc)
+                .withAlpha1(alpha1).withAlpha2(alpha2).withOmegaS(server.omegaS()).withOmegaSPerHead(omegaSPerHead)
+                .withServerSteps(server.serverSteps(localSteps)).withBroadcast(b).withObsNorm(ObsNorm.parse(obsNorm))
+                .withDeviceThreads(deviceThreads);
     }
 }

@@ -9,7 +9,8 @@ public final class ServerOptions {
     float omegaS;
     @Option(names = "--server-steps", defaultValue = "0", description = "G, FORLER's server steps per round on D_o (Eqs. 6-7); 0 means G = Γ (--local-steps). Default: ${DEFAULT-VALUE}.")
     int serverSteps;
-    @Option(names = "--broadcast", defaultValue = "average", description = "Critics sent back: average (the K pairs averaged) or own. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--broadcast", defaultValue = "average",
+            description = "Critics sent back: average (the K pairs averaged), own (each device its own pair) or mix (the mean of the two). Default: ${DEFAULT-VALUE}.")
     String broadcast;
 
     /** ω_s, checked. */
@@ -25,10 +26,6 @@ public final class ServerOptions {
     }
 
     ForlerServer.Broadcast broadcast() {
-        return switch (broadcast) {
-            case "average" -> ForlerServer.Broadcast.AVERAGE;
-            case "own" -> ForlerServer.Broadcast.OWN;
-            default -> throw new IllegalArgumentException("--broadcast must be average or own, got '" + broadcast + "'");
-        };
+        return ForlerServer.Broadcast.parse(broadcast);
     }
 }

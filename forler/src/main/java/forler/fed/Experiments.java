@@ -4,6 +4,7 @@ import forler.data.Dataset;
 import forler.data.DatasetBuilder;
 import forler.io.RunLog;
 import forler.rl.ActorRectification;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * killed one is resumed, so a killed experiment continues where it stopped. A {@link Shard} runs only its share of the
  * cells, so a sweep spreads over a scheduler's job array; the unsharded experiment, and {@code forler report} once every
  * shard is done, write the summary through {@link Summary} (the score of a run: the mean normalised score of its last 3
- * rounds; of a variant: mean ± std over seeds, for the global, local and good devices' local policies).
+ * evaluations; of a variant: mean ± std over seeds, for the global, local and good devices' local policies).
  */
 public final class Experiments {
     /** One cell of an experiment: a label, the x value plotted, the series it belongs to, and its options. */
@@ -94,7 +95,7 @@ public final class Experiments {
                 Files.createDirectories(vdir);
                 Summary.writeVariant(vdir, id, v, var.label(), var.series(), var.x(), seeds);
                 Path runDir = Summary.runDir(vdir, s);
-                runOnce(with(var.options(), runDir, s), runDir);
+                runOnce(forSeed(var.options(), runDir, s), runDir);
                 ran++;
             }
         }
@@ -110,8 +111,8 @@ public final class Experiments {
         return switch (id) {
             case "e1" -> e1();
             // E2, E3: the paper's Figs. 4b and 5a compare FORLER with FEDORA; Fed-CQL is FORLER's CQL base without its own parts
-            case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "devices", v));
-            case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql", "fedora"), (o, v) -> with(o, "size", v));
+            case "e2" -> sweep("devices", List.of(2.0, 4.0, 6.0), List.of("forler", "fedcql", "fedora"), (o, v) -> o.withDevices((int) (double) v));
+            case "e3" -> sweep("size", List.of(1000.0, 2500.0, 5000.0), List.of("forler", "fedcql", "fedora"), (o, v) -> o.withPerDevice((int) (double) v));
             case "e4" -> e4();
             case "e5" -> e5();
             case "e6" -> e6();
@@ -126,7 +127,7 @@ public final class Experiments {
         for (Variant var : grid(id))
             for (int s = 0; s < seeds; s++) {
                 Path runDir = Summary.runDir(Summary.variantDir(out.resolve(id), var.options().task(), var.label()), s);
-                m.put(runDir, with(var.options(), runDir, s));
+                m.put(runDir, forSeed(var.options(), runDir, s));
             }
         return m;
     }
@@ -170,7 +171,7 @@ public final class Experiments {
         List<Variant> g = new ArrayList<>();
         for (String algo : ALGOS)
             for (int t = 0; t < tasks.size(); t++) {
-                Federation.Options o = withAlgo(withTask(base, tasks.get(t)), algo);
+                Federation.Options o = withTask(base, tasks.get(t)).withAlgo(algo);
                 g.add(new Variant(tasks.get(t), algo + "-" + tasks.get(t), ALGOS.indexOf(algo), o));
             }
         return g;
@@ -178,8 +179,8 @@ public final class Experiments {
 
     private List<Variant> e4() {
         List<Variant> g = new ArrayList<>();
-        for (double a1 : List.of(0.0, 0.25, 0.5, 1.0)) g.add(new Variant("alpha1 (alpha2=" + base.alpha2() + ")", "alpha1-" + a1, a1, with(base, "alpha1", a1)));
-        for (double a2 : List.of(0.0, 0.1, 0.5, 1.0)) g.add(new Variant("alpha2 (alpha1=" + base.alpha1() + ")", "alpha2-" + a2, a2, with(base, "alpha2", a2)));
+        for (double a1 : List.of(0.0, 0.25, 0.5, 1.0)) g.add(new Variant("alpha1 (alpha2=" + base.alpha2() + ")", "alpha1-" + a1, a1, base.withAlpha1((float) a1)));
+        for (double a2 : List.of(0.0, 0.1, 0.5, 1.0)) g.add(new Variant("alpha2 (alpha1=" + base.alpha1() + ")", "alpha2-" + a2, a2, base.withAlpha2((float) a2)));
         return g;
     }
 
@@ -194,7 +195,7 @@ public final class Experiments {
         polluted.addAll(List.of("random", "random"));
         List<Variant> g = new ArrayList<>();
         for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora")) {
-            Federation.Options o = base.serverKinds().isEmpty() ? withServerData(withAlgo(base, algo), good) : withAlgo(base, algo);
+            Federation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
             g.add(new Variant(algo, algo + "-4good", 4, withData(o, good)));
             g.add(new Variant(algo, algo + "-4good+2random", 6, withData(o, polluted)));
         }
@@ -204,7 +205,7 @@ public final class Experiments {
     private List<Variant> e6() {
         List<Variant> g = new ArrayList<>();
         for (double d : List.of(1.0, 2.0, 5.0, 10.0, 20.0)) g.add(new Variant("rectification", "delta-" + (int) d, d, withDelta(base, (int) d)));
-        for (double d : List.of(1.0, 20.0)) g.add(new Variant("no rectification (alpha1=0)", "norect-" + (int) d, d, with(withDelta(base, (int) d), "alpha1", 0)));
+        for (double d : List.of(1.0, 20.0)) g.add(new Variant("no rectification (alpha1=0)", "norect-" + (int) d, d, withDelta(base, (int) d).withAlpha1(0f)));
         return g;
     }
 
@@ -218,48 +219,27 @@ public final class Experiments {
     private List<Variant> sweep(String name, List<Double> values, List<String> algos,
                                 java.util.function.BiFunction<Federation.Options, Double, Federation.Options> set) {
         List<Variant> g = new ArrayList<>();
-        for (String algo : algos) for (double x : values) g.add(new Variant(algo, algo + "-" + name + "-" + (int) x, x, set.apply(withAlgo(base, algo), x)));
+        for (String algo : algos) for (double x : values) g.add(new Variant(algo, algo + "-" + name + "-" + (int) x, x, set.apply(base.withAlgo(algo), x)));
         return g;
     }
 
     // ------------------------------------------------------------------ option edits
 
-    private static Federation.Options with(Federation.Options o, String field, double v) {
-        return copy(o, field, v, null, null);
+    /** E1's tasks: each with its own default depth (2, or 3 for the MuJoCo-size tasks). */
+    private static Federation.Options withTask(Federation.Options o, String task) {
+        return o.withTask(task).withDepth(Federation.defaultDepth(task));
     }
 
-    private static Federation.Options withAlgo(Federation.Options o, String algo) { return copy(o, "algo", 0, algo, null); }
-
-    private static Federation.Options withTask(Federation.Options o, String task) { return copy(o, "task", 0, task, null); }
-
-    private static Federation.Options withData(Federation.Options o, List<String> kinds) { return copy(o, "data", 0, null, kinds); }
-
-    private static Federation.Options withServerData(Federation.Options o, List<String> kinds) { return copy(o, "server", 0, null, null, kinds); }
-
-    private static Federation.Options withDelta(Federation.Options o, int delta) { return copy(o, "delta", delta, null, null); }
-
-    private Federation.Options with(Federation.Options o, Path runDir, int seed) {
-        return new Federation.Options(o.algo(), o.task(), o.devices(), o.kinds(), o.perDevice(), o.serverSize(), o.serverKinds(), o.rounds(),
-                o.localSteps(), o.evalEpisodes(), seed, runDir, true, o.hidden(), o.depth(), o.batch(), o.rect(), o.alpha1(),
-                o.alpha2(), o.omegaS(), o.serverSteps(), o.broadcast(), true);
+    /** The devices hold {@code kinds}, one device per kind. */
+    private static Federation.Options withData(Federation.Options o, List<String> kinds) {
+        return o.withKinds(kinds).withDevices(kinds.size());
     }
 
-    private static Federation.Options copy(Federation.Options o, String field, double v, String s, List<String> kinds) {
-        return copy(o, field, v, s, kinds, null);
-    }
+    private static Federation.Options withDelta(Federation.Options o, int delta) { return o.withRect(o.rect().withPeriod(delta)); }
 
-    private static Federation.Options copy(Federation.Options o, String field, double v, String s, List<String> kinds,
-                                           List<String> serverKinds) {
-        String algo = field.equals("algo") ? s : o.algo(), task = field.equals("task") ? s : o.task();
-        int devices = field.equals("devices") ? (int) v : o.devices(), size = field.equals("size") ? (int) v : o.perDevice();
-        List<String> data = kinds != null ? kinds : o.kinds();
-        List<String> server = field.equals("server") ? serverKinds : o.serverKinds();
-        if (kinds != null) devices = kinds.size();
-        int depth = field.equals("task") ? Federation.defaultDepth(task) : o.depth();
-        ActorRectification.Config rect = field.equals("delta") ? o.rect().withPeriod((int) v) : o.rect();
-        float a1 = field.equals("alpha1") ? (float) v : o.alpha1(), a2 = field.equals("alpha2") ? (float) v : o.alpha2();
-        return new Federation.Options(algo, task, devices, data, size, o.serverSize(), server, o.rounds(), o.localSteps(), o.evalEpisodes(),
-                o.seed(), o.out(), o.resume(), o.hidden(), depth, o.batch(), rect, a1, a2, o.omegaS(), o.serverSteps(), o.broadcast(), o.quiet());
+    /** Seed {@code seed} of a variant, in {@code runDir}, continued when killed, quiet. */
+    private static Federation.Options forSeed(Federation.Options o, Path runDir, int seed) {
+        return o.withSeed(seed).withOut(runDir).withResume(true).withQuiet(true);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -68,6 +68,7 @@ abstract class FedAvgLearners<L extends Learner> implements Federated {
 
     @Override
     public Map<String, Double> round(int r, ExecutorService pool) throws Exception {
+        long t0 = System.nanoTime();
         List<Future<Map<String, Double>>> jobs = new ArrayList<>();
         for (int k = 0; k < devices.size(); k++) {
             L d = devices.get(k);
@@ -79,7 +80,10 @@ abstract class FedAvgLearners<L extends Learner> implements Federated {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
+        long t1 = System.nanoTime();
+        m.put("device_s", (t1 - t0) / 1e9);
         aggregate();
+        m.put("server_s", (System.nanoTime() - t1) / 1e9);
         return m;
     }
 

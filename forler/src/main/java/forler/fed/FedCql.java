@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Fed-CQL: every device runs {@link Cql} locally for Γ steps; the server FedAvgs actor, critic, critic target
- * and log α weighted by |D_k| and sends the average back at the start of the next round. With one device and
- * all data it is centralized CQL (the paper's upper reference, {@code --algo cql}).
+ * and log α weighted by |D_k| and sends the average back at the start of the next round. With one device, all
+ * data and K·Γ steps per round it is centralized CQL (the paper's upper reference, {@code --algo cql}).
  */
 public final class FedCql extends FedAvgLearners<Cql> {
     public FedCql(String name, List<Transitions> data, Cql.Config cfg, int localSteps, int batch, long seed) {

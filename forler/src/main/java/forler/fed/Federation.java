@@ -34,35 +34,131 @@ import java.util.function.UnaryOperator;
 
 /**
  * The in-process federated runtime: builds the devices' and the server's data, the method, then runs rounds
- * (devices in parallel threads), evaluating the global and the local policies after every round, logging
- * CSV/JSON, drawing the learning curve and checkpointing atomically; {@code resume} continues bit-exactly.
+ * (devices in parallel threads), evaluating the global and the local policies every {@code --eval-every} rounds,
+ * logging CSV/JSON, drawing the learning curve and checkpointing atomically; {@code resume} continues bit-exactly.
+ *
+ * <p>One harness for every method (docs/design.md §Federation):
+ * <ul>
+ *   <li>State normalisation ({@link ObsNorm}, {@code --obs-norm own}): each device normalises states with the
+ *       statistics of its own data, the server (and the global policy's evaluation) with D_o's; centralized CQL
+ *       with its own, pooled, data.</li>
+ *   <li>Gradient steps: Γ local steps per device per round; centralized CQL, one learner on the pooled data,
+ *       K·Γ per round (the federated methods' total), so that it is the upper reference it is meant to be.</li>
+ *   <li>The same network sizes (--hidden, --depth, --batch) and the same evaluation (episodes, seeds per round).</li>
+ * </ul>
+ *
+ * <p>Threads: the devices of a round train on {@code --device-threads} threads (default min(K, processors)); each
+ * device's products may in turn use the GEMM backend's threads ({@code -Dforler.threads}, shared by all devices).
+ * Every device computes on its own state and the results are gathered in device order, so the bits are the same
+ * whatever the split. rounds.csv gives the round's time by phase: device_s (all devices' local training, wall
+ * time), rectify_s (FORLER: the rectification inside it, mean per device), server_s, eval_s and checkpoint_s.
  */
 public final class Federation {
-    /** A run's settings (the CLI's flags). */
-    public record Options(
-            String algo,            // forler | fedcql | fedtd3bc | fedora | cql
-            String task,
-            int devices,            // K
-            List<String> kinds,     // dataset kind per device, cycled (e.g. medium,expert)
-            int perDevice,          // |D_k|
-            int serverSize,         // |D_o|
-            List<String> serverKinds, // kinds D_o is drawn from, in equal shares; empty = the devices' kinds
-            int rounds,
-            int localSteps,         // Γ (and G for FORLER's server)
-            int evalEpisodes,
-            long seed,
-            Path out,
-            boolean resume,
-            int hidden,
-            int depth,
-            int batch,
-            ActorRectification.Config rect,
-            float alpha1,
-            float alpha2,
-            float omegaS,           // ω_s of FORLER's server (Eq. 6; docs/design.md §Server: default 1)
-            int serverSteps,        // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
-            ForlerServer.Broadcast broadcast,
-            boolean quiet) {
+    /**
+     * A run's settings (the CLI's flags): {@link #defaults()} (the {@code forler run} defaults) edited with the
+     * {@code with…} methods, each returning a copy. A new setting is one field here with its default, its accessor
+     * and its {@code with} method (and, when it changes the numbers, its line in {@link #settings()}).
+     */
+    public static final class Options implements Cloneable {
+        private String algo = "forler";          // forler | fedcql | fedtd3bc | fedora | cql
+        private String task = "pendulum";
+        private int devices = 3;                 // K
+        private List<String> kinds = List.of("medium", "medium-replay", "expert"); // dataset kind per device, cycled
+        private int perDevice = 5000;            // |D_k|
+        private int serverSize = 1000;           // |D_o|
+        private List<String> serverKinds = List.of(); // kinds D_o is drawn from, in equal shares; empty = the devices' kinds
+        private int rounds = 10;
+        private int localSteps = 100;            // Γ (and G for FORLER's server unless serverSteps)
+        private int evalEpisodes = 5;
+        private int evalEvery = 1;               // evaluate the policies every N rounds (and after the last round)
+        private long seed = 0;
+        private Path out = Path.of("runs", "run");
+        private boolean resume = false;
+        private int hidden = 256;
+        private int depth = 0;                   // hidden layers; 0 = the task's default (defaultDepth)
+        private int batch = 256;
+        private ActorRectification.Config rect = ActorRectification.Config.defaults();
+        private float alpha1 = 0.5f;
+        private float alpha2 = 0.1f;
+        private float omegaS = 1f;               // ω_s of FORLER's server (Eq. 6; docs/design.md §Server: default 1)
+        private boolean omegaSPerHead = false;   // ω_s's gap summed over the 2K heads (as ω_c) instead of averaged
+        private int serverSteps = 0;             // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
+        private ForlerServer.Broadcast broadcast = ForlerServer.Broadcast.AVERAGE;
+        private ObsNorm obsNorm = ObsNorm.OWN;   // state normalisation rule (see the class comment)
+        private int deviceThreads = 0;           // threads training devices in parallel; 0 = min(K, processors)
+        private boolean quiet = false;
+
+        private Options() {}
+
+        /** The {@code forler run} defaults. */
+        public static Options defaults() { return new Options(); }
+
+        private Options edit(java.util.function.Consumer<Options> change) {
+            try {
+                Options o = (Options) clone();
+                change.accept(o);
+                return o;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        public String algo() { return algo; }
+        public String task() { return task; }
+        public int devices() { return devices; }
+        public List<String> kinds() { return kinds; }
+        public int perDevice() { return perDevice; }
+        public int serverSize() { return serverSize; }
+        public List<String> serverKinds() { return serverKinds; }
+        public int rounds() { return rounds; }
+        public int localSteps() { return localSteps; }
+        public int evalEpisodes() { return evalEpisodes; }
+        public int evalEvery() { return evalEvery; }
+        public long seed() { return seed; }
+        public Path out() { return out; }
+        public boolean resume() { return resume; }
+        public int hidden() { return hidden; }
+        /** Hidden layers: as set, or the task's default. */
+        public int depth() { return depth > 0 ? depth : defaultDepth(task); }
+        public int batch() { return batch; }
+        public ActorRectification.Config rect() { return rect; }
+        public float alpha1() { return alpha1; }
+        public float alpha2() { return alpha2; }
+        public float omegaS() { return omegaS; }
+        public boolean omegaSPerHead() { return omegaSPerHead; }
+        public int serverSteps() { return serverSteps; }
+        public ForlerServer.Broadcast broadcast() { return broadcast; }
+        public ObsNorm obsNorm() { return obsNorm; }
+        public int deviceThreads() { return deviceThreads; }
+        public boolean quiet() { return quiet; }
+
+        public Options withAlgo(String v) { return edit(o -> o.algo = v); }
+        public Options withTask(String v) { return edit(o -> o.task = v); }
+        public Options withDevices(int v) { return edit(o -> o.devices = v); }
+        public Options withKinds(List<String> v) { return edit(o -> o.kinds = List.copyOf(v)); }
+        public Options withPerDevice(int v) { return edit(o -> o.perDevice = v); }
+        public Options withServerSize(int v) { return edit(o -> o.serverSize = v); }
+        public Options withServerKinds(List<String> v) { return edit(o -> o.serverKinds = List.copyOf(v)); }
+        public Options withRounds(int v) { return edit(o -> o.rounds = v); }
+        public Options withLocalSteps(int v) { return edit(o -> o.localSteps = v); }
+        public Options withEvalEpisodes(int v) { return edit(o -> o.evalEpisodes = v); }
+        public Options withEvalEvery(int v) { return edit(o -> o.evalEvery = v); }
+        public Options withSeed(long v) { return edit(o -> o.seed = v); }
+        public Options withOut(Path v) { return edit(o -> o.out = v); }
+        public Options withResume(boolean v) { return edit(o -> o.resume = v); }
+        public Options withHidden(int v) { return edit(o -> o.hidden = v); }
+        public Options withDepth(int v) { return edit(o -> o.depth = v); }
+        public Options withBatch(int v) { return edit(o -> o.batch = v); }
+        public Options withRect(ActorRectification.Config v) { return edit(o -> o.rect = v); }
+        public Options withAlpha1(float v) { return edit(o -> o.alpha1 = v); }
+        public Options withAlpha2(float v) { return edit(o -> o.alpha2 = v); }
+        public Options withOmegaS(float v) { return edit(o -> o.omegaS = v); }
+        public Options withOmegaSPerHead(boolean v) { return edit(o -> o.omegaSPerHead = v); }
+        public Options withServerSteps(int v) { return edit(o -> o.serverSteps = v); }
+        public Options withBroadcast(ForlerServer.Broadcast v) { return edit(o -> o.broadcast = v); }
+        public Options withObsNorm(ObsNorm v) { return edit(o -> o.obsNorm = v); }
+        public Options withDeviceThreads(int v) { return edit(o -> o.deviceThreads = v); }
+        public Options withQuiet(boolean v) { return edit(o -> o.quiet = v); }
 
         /** G: {@code serverSteps}, or Γ when it is 0. */
         public int serverStepsOrLocal() { return serverSteps > 0 ? serverSteps : localSteps; }
@@ -72,9 +168,15 @@ public final class Federation {
             return List.copyOf(new java.util.LinkedHashSet<>(serverKinds == null || serverKinds.isEmpty() ? kinds : serverKinds));
         }
 
+        /** Threads training the devices of a round: {@code deviceThreads}, or min(K, available processors) when 0. */
+        public int deviceThreadsOrDefault() {
+            return deviceThreads > 0 ? deviceThreads : Math.max(1, Math.min(devices, Runtime.getRuntime().availableProcessors()));
+        }
+
         /**
          * Every setting that changes the run's numbers, by its {@code forler run} flag (--rounds aside: a resumed run
-         * may go on longer). Recorded in the checkpoint and compared on --resume.
+         * may go on longer; --eval-every and --device-threads change no numbers). Recorded in the checkpoint and
+         * compared on --resume.
          */
         public Map<String, String> settings() {
             Map<String, String> m = new LinkedHashMap<>();
@@ -89,23 +191,20 @@ public final class Federation {
             m.put("--local-steps", Integer.toString(localSteps));
             m.put("--server-steps", Integer.toString(serverStepsOrLocal()));
             m.put("--omega-s", Float.toString(omegaS));
-            m.put("--broadcast", broadcast.name().toLowerCase(java.util.Locale.ROOT));
+            m.put("--omega-s-per-head", Boolean.toString(omegaSPerHead));
+            m.put("--broadcast", broadcast.flag());
+            m.put("--obs-norm", obsNorm.flag());
             m.put("--delta", Integer.toString(rect.period()));
             m.put("--samples", Integer.toString(rect.samples()));
             m.put("--iterations", Integer.toString(rect.iterations()));
+            m.put("--search-temp", rect.temperature().flag());
             m.put("--alpha1", Float.toString(alpha1));
             m.put("--alpha2", Float.toString(alpha2));
             m.put("--hidden", Integer.toString(hidden));
-            m.put("--depth", Integer.toString(depth));
+            m.put("--depth", Integer.toString(depth()));
             m.put("--batch", Integer.toString(batch));
             m.put("--eval-episodes", Integer.toString(evalEpisodes));
             return m;
-        }
-
-        /** The same run with {@code resume} set. */
-        public Options withResume(boolean r) {
-            return new Options(algo, task, devices, kinds, perDevice, serverSize, serverKinds, rounds, localSteps, evalEpisodes, seed, out, r,
-                    hidden, depth, batch, rect, alpha1, alpha2, omegaS, serverSteps, broadcast, quiet);
         }
     }
 
@@ -128,7 +227,7 @@ public final class Federation {
         // --resume: the checkpoint's settings are compared before any data is built
         Path ckpt = o.out().resolve("checkpoint.safetensors");
         StateDict resumed = o.resume() && Files.exists(ckpt) ? StateDict.read(ckpt) : null;
-        if (resumed != null) RunDir.checkSettings(o.settings(), recordedSettings(resumed), o.out());
+        if (resumed != null) RunDir.checkSettings(o.settings(), recordedSettings(resumed, o.algo()), o.out());
         Env env = Tasks.make(o.task());
         ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
         // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o an equal share of every server kind (default: the devices' kinds).
@@ -141,18 +240,23 @@ public final class Federation {
             int n = Math.max(1, o.serverSize() / o.serverData().size());
             serverParts.add(datasets.apply(new DatasetBuilder.Request(o.task(), DatasetBuilder.Kind.parse(kd), n, o.seed() * 100 + 99, null)));
         }
-        Dataset.ObsStats norm = usesNormalisation() ? Dataset.concat(raw).obsStats() : null;
+        Dataset serverRaw = Dataset.concat(serverParts);
+        // Centralized CQL: one learner on every device's data pooled; it is its own server.
+        boolean centralized = o.algo().equals("cql");
+        int stepsPerRound = centralized ? o.devices() * o.localSteps() : o.localSteps(); // each learner's
+        List<Dataset> learnerRaw = centralized ? List.of(Dataset.concat(raw)) : raw;
+        ObsNorm.Stats norm = o.obsNorm().stats(learnerRaw, centralized ? null : serverRaw);
         List<Transitions> dev = new ArrayList<>();
-        for (Dataset d : raw) dev.add(new DatasetTransitions(d, scale, norm));
-        Transitions server = new DatasetTransitions(Dataset.concat(serverParts), scale, norm);
-        Federated method = create(dev, server, scale.dim());
+        for (int k = 0; k < learnerRaw.size(); k++) dev.add(new DatasetTransitions(learnerRaw.get(k), scale, norm.learners().get(k)));
+        Transitions server = new DatasetTransitions(serverRaw, scale, norm.global());
+        Federated method = create(dev, server);
 
         Files.createDirectories(o.out());
         // rounds.json's info: every setting (keys as the flags, e.g. local_steps for --local-steps), then R and the score reference
         RunLog runLog = new RunLog(o.out(), "rounds");
         o.settings().forEach((flag, v) -> runLog.info(infoKey(flag), v));
-        runLog.info("rounds", o.rounds()).info("score_reference", info.projectOwn() ? "project's own random/expert returns"
-                : "D4RL reference returns");
+        runLog.info("rounds", o.rounds()).info("eval_every", o.evalEvery()).info("score_reference", info.projectOwn()
+                ? "project's own random/expert returns" : "D4RL reference returns");
         int start = 0;
         double qEvalsBefore = 0; // Q-evaluations of the rounds before a resume (the devices' counters start at 0)
         if (resumed != null) {
@@ -170,7 +274,7 @@ public final class Federation {
         } else if (o.resume() && !o.quiet()) {
             log.printf("--resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.devices(), Runtime.getRuntime().availableProcessors())));
+        ExecutorService pool = Executors.newFixedThreadPool(o.deviceThreadsOrDefault());
         long t0 = System.nanoTime();
         try (Progress bar = new Progress(o.algo() + " " + o.task(), o.rounds())) {
             if (start > 0) bar.step(start, null);
@@ -178,29 +282,41 @@ public final class Federation {
                 Map<String, Double> m = method.round(r, pool);
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("round", (double) r);
-                row.put("steps", (double) (r + 1) * o.localSteps());
-                Rollouts.Stats g = evaluate(env, method::actGlobal, norm, scale, r);
-                row.put("global_return", g.mean());
-                row.put("global_score", info.normalizedScore(g.mean()));
-                row.put("global_score_std", 100 * g.std() / (info.expertReturn() - info.randomReturn()));
+                row.put("steps", (double) (r + 1) * stepsPerRound);
+                long tEval = System.nanoTime();
+                boolean evaluated = evaluates(r);
+                Rollouts.Stats g = evaluated ? evaluate(env, method::actGlobal, norm.global(), scale, r) : null;
+                row.put("global_return", evaluated ? g.mean() : Double.NaN);
+                row.put("global_score", evaluated ? info.normalizedScore(g.mean()) : Double.NaN);
+                row.put("global_score_std", evaluated ? 100 * g.std() / (info.expertReturn() - info.randomReturn()) : Double.NaN);
                 double localSum = 0;
                 for (int k = 0; k < method.devices(); k++) {
                     int kk = k;
-                    double s = info.normalizedScore(evaluate(env, obs -> method.actLocal(kk, obs), norm, scale, r).mean());
+                    double s = evaluated ? info.normalizedScore(evaluate(env, obs -> method.actLocal(kk, obs), norm.learners().get(k), scale, r).mean())
+                            : Double.NaN;
                     row.put("local_score_" + k, s);
                     localSum += s;
                 }
                 row.put("local_score_mean", localSum / method.devices());
+                double evalS = (System.nanoTime() - tEval) / 1e9;
                 row.put("wall_s", (System.nanoTime() - t0) / 1e9);
+                // the round's time by phase (device_s, rectify_s, server_s from the method; rectify_s is inside device_s)
+                for (String t : List.of("device_s", "rectify_s", "server_s")) if (m.containsKey(t)) row.put(t, m.get(t));
+                row.put("eval_s", evalS);
+                row.put("checkpoint_s", Double.NaN); // filled in once the checkpoint is written
                 if (method instanceof Forler f) row.put("q_evals", qEvalsBefore + f.qEvaluations());
                 m.forEach(row::putIfAbsent);
                 runLog.add(row);
+                long tCkpt = System.nanoTime();
                 StateDict s = method.state().scalar("round", r);
                 if (row.containsKey("q_evals")) s.scalar("q_evals", row.get("q_evals"));
                 o.settings().forEach((flag, v) -> s.meta.put(SETTING + flag, v));
                 s.save(ckpt);
-                bar.step(1, String.format("global %.1f local %.1f", row.get("global_score"), row.get("local_score_mean")));
-                if (!o.quiet()) {
+                List<Map<String, Double>> logged = runLog.rows();
+                logged.get(logged.size() - 1).put("checkpoint_s", (System.nanoTime() - tCkpt) / 1e9);
+                runLog.flush();
+                bar.step(1, evaluated ? String.format("global %.1f local %.1f", row.get("global_score"), row.get("local_score_mean")) : null);
+                if (!o.quiet() && evaluated) {
                     log.printf("round %d/%d: global score %.1f ± %.1f (return %.1f), local scores mean %.1f (scores normalised: 0 = random, 100 = expert)%n",
                             r + 1, o.rounds(), row.get("global_score"), row.get("global_score_std"), g.mean(), row.get("local_score_mean"));
                 }
@@ -220,13 +336,20 @@ public final class Federation {
                 "global_score", "local_score_mean");
     }
 
+    /** True when round r evaluates the policies: every {@code --eval-every} rounds, and the last round. */
+    boolean evaluates(int r) { return (r + 1) % o.evalEvery() == 0 || r == o.rounds() - 1; }
+
     /** Prefix of the settings in a checkpoint's metadata ({@code setting--seed}: "0"). */
     private static final String SETTING = "setting";
 
-    /** The settings a checkpoint records (none in checkpoints written before they were recorded). */
-    private static Map<String, String> recordedSettings(StateDict s) {
+    /**
+     * The settings a checkpoint records (none in checkpoints written before they were recorded); one that
+     * records settings but not --obs-norm was made with {@link ObsNorm#former}.
+     */
+    private static Map<String, String> recordedSettings(StateDict s, String algo) {
         Map<String, String> m = new LinkedHashMap<>();
         s.meta.forEach((k, v) -> { if (k.startsWith(SETTING + "--")) m.put(k.substring(SETTING.length()), v); });
+        if (!m.isEmpty()) m.putIfAbsent("--obs-norm", ObsNorm.former(m.getOrDefault("--algo", algo)).flag());
         return m;
     }
 
@@ -240,20 +363,19 @@ public final class Federation {
 
     private DatasetBuilder.Kind kind(int k) { return DatasetBuilder.Kind.parse(o.kinds().get(k % o.kinds().size())); }
 
-    private boolean usesNormalisation() { return o.algo().equals("fedtd3bc") || o.algo().equals("fedora"); }
-
     private Rollouts.Stats evaluate(Env env, UnaryOperator<Tensor> net, Dataset.ObsStats norm, ActionScale scale, int round) {
         return Rollouts.evaluate(env, new Agent(net, norm, scale), o.evalEpisodes(), 1_000_000L * (o.seed() + 1) + round * 1000L);
     }
 
-    private Federated create(List<Transitions> dev, Transitions server, int actDim) {
+    private Federated create(List<Transitions> dev, Transitions server) {
         int depth = o.depth();
         switch (o.algo()) {
             case "forler": {
                 ForlerDevice.Config d = ForlerDevice.Config.defaults();
                 d = new ForlerDevice.Config(o.hidden(), depth, d.gamma(), d.tau(), d.actorLr(), d.criticLr(), d.cqlWeight(),
                         d.cqlSamples(), d.cqlNoise(), o.alpha1(), o.alpha2(), o.batch());
-                return new Forler(dev, server, new Forler.Config(o.localSteps(), o.serverStepsOrLocal(), o.omegaS(), o.broadcast(), d, o.rect()), o.seed());
+                return new Forler(dev, server, new Forler.Config(o.localSteps(), o.serverStepsOrLocal(), o.omegaS(), o.omegaSPerHead(),
+                        o.broadcast(), d, o.rect()), o.seed());
             }
             case "fedcql":
                 return new FedCql("fedcql", dev, cqlConfig(), o.localSteps(), o.batch(), o.seed());
@@ -262,10 +384,8 @@ public final class Federation {
             case "fedora":
                 return new Fedora(dev, Fedora.Config.defaults(forler.rl.Td3Bc.Config.defaults().withNet(o.hidden(), depth),
                         o.localSteps(), o.batch()), o.seed());
-            case "cql": {
-                List<Transitions> pooled = List.of(pool(dev));
-                return new FedCql("cql", pooled, cqlConfig(), o.localSteps(), o.batch(), o.seed());
-            }
+            case "cql": // one learner on the pooled data, K·Γ steps per round: the federated methods' total budget
+                return new FedCql("cql", dev, cqlConfig(), o.devices() * o.localSteps(), o.batch(), o.seed());
             default:
                 throw new IllegalArgumentException("unknown --algo '" + o.algo() + "': choose forler, fedcql, fedtd3bc, fedora or cql");
         }
@@ -275,16 +395,5 @@ public final class Federation {
         Cql.Config d = Cql.Config.defaults();
         return new Cql.Config(o.hidden(), o.depth(), d.gamma(), d.tau(), d.actorLr(), d.criticLr(), d.alphaLr(), d.cqlWeight(),
                 d.numSampled(), d.temperature());
-    }
-
-    /** Centralized CQL's data: every device's transitions pooled. */
-    private static Transitions pool(List<Transitions> dev) {
-        List<Dataset> parts = new ArrayList<>();
-        for (Transitions t : dev) parts.add(((DatasetTransitions) t).dataset());
-        Dataset all = Dataset.concat(parts);
-        float[] unitLow = new float[all.actDim()], unitHigh = new float[all.actDim()];
-        java.util.Arrays.fill(unitLow, -1f);
-        java.util.Arrays.fill(unitHigh, 1f);
-        return new DatasetTransitions(all, new ActionScale(unitLow, unitHigh), null);
     }
 }

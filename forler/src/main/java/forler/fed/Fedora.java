@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
  * bootstrap resample of the same size); Q_fed is the server's critic itself (it has no target network);
  * the critic proximal term (its {@code alpha_1}, default 0) is left out; all devices take part in every round
  * (its default {@code ncpr = n_clients}); Γ counts gradient steps (the code uses local epochs·|D_k|/batch);
- * observations are normalised with the pooled statistics by {@link Federation} (the code does not normalise).
+ * observations are normalised by {@link Federation}'s common rule ({@link ObsNorm}; the code does not normalise).
  */
 public final class Fedora implements Federated {
     /** Settings; every default says where it comes from. */
@@ -175,11 +175,15 @@ public final class Fedora implements Federated {
 
     @Override
     public Map<String, Double> round(int r, ExecutorService pool) throws Exception {
+        long t0 = System.nanoTime();
         List<Future<Map<String, Double>>> jobs = new ArrayList<>();
         for (Device d : devices) jobs.add(pool.submit(() -> d.round(serverActor, serverCritic)));
         Map<String, Double> m = new LinkedHashMap<>();
         for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
+        long t1 = System.nanoTime();
+        m.put("device_s", (t1 - t0) / 1e9);
         aggregate();
+        m.put("server_s", (System.nanoTime() - t1) / 1e9);
         return m;
     }
 

@@ -26,7 +26,8 @@ public final class Forler implements Federated {
             int localSteps,                    // Γ local steps per round
             int serverSteps,                   // G server steps per round (docs/design.md §Server: G = Γ)
             float omegaS,                      // ω_s = 1 (docs/design.md §Server; 0 gives plain SAC-N on the server)
-            ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default) or OWN
+            boolean omegaSPerHead,             // false: ω_s's gap averaged over the 2K heads (docs/design.md §Server)
+            ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default), OWN or MIX
             ForlerDevice.Config device,
             ActorRectification.Config rect) {}
 
@@ -41,7 +42,7 @@ public final class Forler implements Federated {
             devices.add(new ForlerDevice(k, deviceData.get(k), cfg.device(), cfg.rect(), seed * 1000 + 17 * k + 1));
         }
         ForlerDevice.Config d = cfg.device();
-        SacN.Config sc = SacN.Config.forlerServer(deviceData.size(), d.hidden(), d.depth(), cfg.omegaS());
+        SacN.Config sc = SacN.Config.forlerServer(deviceData.size(), d.hidden(), d.depth(), cfg.omegaS(), cfg.omegaSPerHead());
         server = new ForlerServer(serverData, sc, cfg.broadcast(), d.batch(), seed * 1000 + 999);
         pending = server.initial(devices.size());
     }
@@ -52,6 +53,7 @@ public final class Forler implements Federated {
 
     @Override
     public Map<String, Double> round(int r, ExecutorService pool) throws Exception {
+        long t0 = System.nanoTime(), rectifyBefore = rectifyNanos();
         List<Future<Map<String, Double>>> jobs = new ArrayList<>();
         for (ForlerDevice dev : devices) {
             ForlerServer.Message msg = pending;
@@ -62,6 +64,9 @@ public final class Forler implements Federated {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
+        long t1 = System.nanoTime();
+        m.put("device_s", (t1 - t0) / 1e9);
+        m.put("rectify_s", (rectifyNanos() - rectifyBefore) / 1e9 / devices.size());
         List<QEnsemble> critics = new ArrayList<>(), targets = new ArrayList<>();
         for (ForlerDevice dev : devices) { // line 13: upload critic heads only
             critics.add(dev.critic.q);
@@ -69,6 +74,7 @@ public final class Forler implements Federated {
         }
         server.aggregate(critics, targets, cfg.serverSteps()).forEach((k, v) -> m.put("server_" + k, v)); // 16–18
         pending = server.message(devices.size());                                                           // 19
+        m.put("server_s", (System.nanoTime() - t1) / 1e9);
         return m;
     }
 
@@ -82,6 +88,13 @@ public final class Forler implements Federated {
     public long qEvaluations() {
         long n = 0;
         for (ForlerDevice d : devices) n += d.qEvaluations();
+        return n;
+    }
+
+    /** Nanoseconds all devices have spent in rectification so far. */
+    private long rectifyNanos() {
+        long n = 0;
+        for (ForlerDevice d : devices) n += d.rectifyNanos();
         return n;
     }
 

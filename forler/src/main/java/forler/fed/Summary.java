@@ -64,11 +64,11 @@ public final class Summary {
     }
 
     /**
-     * Which rounds of a run make its score: the last {@code last} ones, or, when {@code from >= 0}, rounds
+     * Which rounds of a run make its score: the last {@code last} that evaluated the policies, or, when {@code from >= 0}, rounds
      * {@code from} … {@code to} (inclusive, by the logged round number).
      */
     public record Rule(int last, int from, int to) {
-        /** What the experiments use: the last 3 rounds. */
+        /** What the experiments use: the last 3 evaluations (rounds, unless the run evaluated only every N rounds). */
         public static final Rule DEFAULT = new Rule(3, -1, -1);
 
         private static final Pattern LAST = Pattern.compile("last-(\\d{1,9})"), RANGE = Pattern.compile("(\\d{1,9}):(\\d{1,9})");
@@ -93,12 +93,15 @@ public final class Summary {
 
         String describe() {
             return from >= 0 ? "normalised score, mean of rounds " + from + " to " + to + ", mean ± std over seeds"
-                    : "normalised score, mean of the last " + last + " rounds, mean ± std over seeds";
+                    : "normalised score, mean of the last " + last + " evaluations, mean ± std over seeds";
         }
 
         /** The rows of {@code run} this rule scores; refuses a run that has none of them. */
         List<Map<String, Double>> select(List<Map<String, Double>> rows, Path run) {
-            if (from < 0) return rows.subList(rows.size() - Math.min(last, rows.size()), rows.size());
+            if (from < 0) { // the last `last` rounds that evaluated (--eval-every leaves the others' scores NaN)
+                List<Map<String, Double>> evaluated = rows.stream().filter(r -> !Double.isNaN(r.getOrDefault("global_score", 0.0))).toList();
+                return evaluated.subList(evaluated.size() - Math.min(last, evaluated.size()), evaluated.size());
+            }
             List<Map<String, Double>> out = rows.stream().filter(r -> r.containsKey("round") && r.get("round") >= from && r.get("round") <= to).toList();
             if (out.isEmpty()) throw new IllegalArgumentException("--rounds " + from + ":" + to + ": " + run + " has no round in that range ("
                     + rows.size() + " rounds logged)");

@@ -35,8 +35,10 @@ public final class Plots {
             throws IOException {
         List<Series> series = new java.util.ArrayList<>();
         for (String y : ys) {
-            double[] xv = rows.stream().filter(r -> r.containsKey(y) && r.containsKey(x)).mapToDouble(r -> r.get(x)).toArray();
-            double[] yv = rows.stream().filter(r -> r.containsKey(y) && r.containsKey(x)).mapToDouble(r -> r.get(y)).toArray();
+            // rows without y, or with y NaN (a round without evaluation), are left out
+            java.util.function.Predicate<Map<String, Double>> has = r -> r.get(y) != null && !r.get(y).isNaN() && r.get(x) != null;
+            double[] xv = rows.stream().filter(has).mapToDouble(r -> r.get(x)).toArray();
+            double[] yv = rows.stream().filter(has).mapToDouble(r -> r.get(y)).toArray();
             series.add(new Series(y, xv, yv, null));
         }
         line(file, title, x, yLabel, series);

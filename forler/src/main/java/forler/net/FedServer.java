@@ -48,8 +48,9 @@ import java.util.TreeMap;
  *
  * <p>A missing device: the server's ensemble has 2K' heads that round (SAC-N's min over heads simply runs over
  * fewer heads; nothing is padded or reused from an earlier round). With {@code --broadcast average} every
- * device, the missing ones too, receives the average of the K' updated pairs; with {@code own} a device that
- * uploaded receives its own updated pair, a missing one keeps the pair it was last sent. A device may rejoin
+ * device, the missing ones too, receives the average of the K' updated pairs; with {@code own} (or {@code mix}) a
+ * device that uploaded receives its own updated pair (or its mean with the average), a missing one keeps the pair it
+ * was last sent. A device may rejoin
  * at any later round: it fetches the open round's weights like any other device.
  *
  * <p>Uploads are checked by {@link UploadCheck}; a rejected upload is logged with its reason and never merged.
@@ -60,7 +61,7 @@ public final class FedServer {
             Settings settings,                 // the run's shared settings (task, K, R, Γ, network sizes, seed, ...)
             int serverSteps,                   // G (docs/design.md §Server: G = Γ)
             float omegaS,                      // ω_s = 1 (docs/design.md §Server)
-            ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default) or OWN
+            ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default), OWN or MIX
             Duration deadline,                 // per round, from its opening
             int minDevices,                    // uploads needed to close a round at the deadline (default 1)
             double maxNorm,                    // bound on the L2 norm of an uploaded critic's parameters
@@ -77,7 +78,7 @@ public final class FedServer {
             m.put("--local-steps", Integer.toString(settings.getLocalSteps()));
             m.put("--server-steps", Integer.toString(serverSteps));
             m.put("--omega-s", Float.toString(omegaS));
-            m.put("--broadcast", broadcast.name().toLowerCase(java.util.Locale.ROOT));
+            m.put("--broadcast", broadcast.flag());
             m.put("--delta", Integer.toString(settings.getDelta()));
             m.put("--samples", Integer.toString(settings.getSamples()));
             m.put("--iterations", Integer.toString(settings.getIterations()));
@@ -129,7 +130,7 @@ public final class FedServer {
         obsDim = data.obsDim();
         actDim = data.actDim();
         ForlerDevice.Config d = RunSettings.device(s);
-        SacN.Config sc = SacN.Config.forlerServer(K, d.hidden(), d.depth(), o.omegaS());
+        SacN.Config sc = SacN.Config.forlerServer(K, d.hidden(), d.depth(), o.omegaS(), false);
         server = new ForlerServer(data, sc, o.broadcast(), d.batch(), s.getSeed() * 1000 + 999); // seeds as forler.fed.Forler
         check = new UploadCheck(pair(), K, o.maxNorm());
         sentCritic = new QEnsemble[K];

@@ -10,7 +10,11 @@ import forler.engine.Rng;
  * <ul>
  *   <li>τ mod δ = 0: a derivative-free search per state: I iterations of N actions drawn from N(x, y²I), clipped
  *       to the unit box and scored by Q; w = softmax(β·Q), x ← Σ w·a, y ← sqrt(Σ w·‖a − x‖²) floored at 1e-3.
- *       Its candidate is the best of all I·N actions.</li>
+ *       Its candidate is the best of all I·N actions. The temperature ({@link Temperature}): β as given
+ *       ({@code fixed}, the default, as the paper's Eq. 5), or β divided by the spread (standard deviation) of the
+ *       state's N candidate Q values in that iteration ({@code spread}): Q gaps of several units make softmax(β·Q)
+ *       one-hot at β = 1, so that y falls to its floor after one iteration; scaled by the spread, the weights depend
+ *       on how the candidates rank relative to each other, not on Q's units. The paper gives β no scale.</li>
  *   <li>otherwise: the candidate is the cached action.</li>
  *   <li>either way â ← argmax_{candidate, π(s)} Q (2 evaluations per state), stored in the cache.</li>
  * </ul>
@@ -18,8 +22,8 @@ import forler.engine.Rng;
  * step costs I·N·[τ mod δ = 0] + 2 Q-evaluations per state, the model E7 measures. All candidates of a batch
  * are scored in one call of B·N rows; nothing is allocated per step once the workspaces have grown.
  *
- * <p>With a {@link FusedSearch} Q-function (the {@code cuda} backend) the search runs on the device in one call;
- * the pair step stays here. The CPU path ({@link MinQ}, Java Gaussians) is the default and the reference.
+ * <p>With a {@link FusedSearch} Q-function (the {@code cuda} backend) the search runs on the device in one call
+ * (fixed temperature only; {@code spread} scores the candidates there and weighs them here); the pair step stays here. The CPU path ({@link MinQ}, Java Gaussians) is the default and the reference.
  */
 public final class ActorRectification {
     /** Batched min-over-heads Q: out[r] = Q(states[r / repeat], actions[r]). {@link MinQ} is the real one. */
@@ -40,20 +44,37 @@ public final class ActorRectification {
         void search(float[] states, int b, float[] x0, Config cfg, long seed, float[] bestOut);
     }
 
+    /** How Eq. 5's softmax temperature is set: β as given, or β over the spread of the candidates' Q. */
+    public enum Temperature {
+        FIXED, SPREAD;
+
+        /** The flag's spelling: fixed, spread. */
+        public String flag() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        /** Parses {@code --search-temp}. */
+        public static Temperature parse(String flag) {
+            for (Temperature t : values()) if (t.flag().equals(flag)) return t;
+            throw new IllegalArgumentException("--search-temp must be fixed or spread, got '" + flag + "'");
+        }
+    }
+
     /** Search settings; every default says where it comes from. */
     public record Config(
             int samples,          // N = 20: OMAR's population size (docs/design.md §Rectification)
             int iterations,       // I = 3: OMAR's iterations
             int period,           // δ = 1: rectify every step unless set (the paper's δ-periodic strategy)
             float beta,           // β = 1: softmax temperature of Eq. 5 (docs/design.md §Rectification)
+            Temperature temperature, // FIXED: β as is (Eq. 5); SPREAD: β / std of the candidates' Q (docs/design.md §Rectification)
             float initStd,        // y₀ = 2.0: OMAR's initial σ
             boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true): docs/design.md §Rectification, default 0 as OMAR
             float minStd) {       // y floor 1e-3 (docs/design.md §Rectification)
-        public static Config defaults() { return new Config(20, 3, 1, 1f, 2f, false, 1e-3f); }
+        public static Config defaults() { return new Config(20, 3, 1, 1f, Temperature.FIXED, 2f, false, 1e-3f); }
 
-        public Config withPeriod(int delta) { return new Config(samples, iterations, delta, beta, initStd, initAtPolicy, minStd); }
+        public Config withPeriod(int delta) { return new Config(samples, iterations, delta, beta, temperature, initStd, initAtPolicy, minStd); }
 
-        public Config withSearch(int n, int i) { return new Config(n, i, period, beta, initStd, initAtPolicy, minStd); }
+        public Config withSearch(int n, int i) { return new Config(n, i, period, beta, temperature, initStd, initAtPolicy, minStd); }
+
+        public Config withTemperature(Temperature t) { return new Config(samples, iterations, period, beta, t, initStd, initAtPolicy, minStd); }
     }
 
     private final Config cfg;
@@ -119,7 +140,7 @@ public final class ActorRectification {
      * Exactly I·N Q-evaluations per state.
      */
     public void search(QFunction qf, float[] states, float[] pi, int B, Rng rng, float[] bestOut) {
-        if (qf instanceof FusedSearch f) { // the device's search: one seed from the Rng keys its ε stream
+        if (qf instanceof FusedSearch f && cfg.temperature() == Temperature.FIXED) { // the device's search: one seed keys its ε stream
             f.search(states, B, cfg.initAtPolicy() ? pi : null, cfg, rng.nextLong(), bestOut);
             return;
         }
@@ -149,9 +170,24 @@ public final class ActorRectification {
                         System.arraycopy(cand, (b * N + n) * A, bestOut, b * A, A);
                     }
                 }
-                y[b] = eq5(q, b * N, cand, b * N * A, N, A, cfg.beta(), cfg.minStd(), x, b * A); // line 6: Eq. 5
+                y[b] = eq5(q, b * N, cand, b * N * A, N, A, beta(q, b * N, N), cfg.minStd(), x, b * A); // line 6: Eq. 5
             }
         }
+    }
+
+    /** Eq. 5's temperature for one state's N candidate Q values at {@code off}: β, or β / their std ({@link Temperature#SPREAD}). */
+    float beta(float[] q, int off, int n) {
+        if (cfg.temperature() == Temperature.FIXED) return cfg.beta();
+        return cfg.beta() / spread(q, off, n);
+    }
+
+    /** The standard deviation of {@code q[off, off + n)}, floored at 1e-6 (equal values would divide by zero). */
+    static float spread(float[] q, int off, int n) {
+        double mean = 0, sq = 0;
+        for (int i = 0; i < n; i++) mean += q[off + i];
+        mean /= n;
+        for (int i = 0; i < n; i++) sq += (q[off + i] - mean) * (q[off + i] - mean);
+        return (float) Math.max(Math.sqrt(sq / n), 1e-6);
     }
 
     /**

@@ -59,6 +59,7 @@ public final class ForlerDevice {
     private final Rng rng;
     private final int actDim;
     private float[] rectified = new float[0];
+    private long rectifyNanos; // time spent in rectification (Algorithm 1), for the round's time breakdown
 
     public ForlerDevice(int id, Transitions data, Config cfg, ActorRectification.Config rcfg, long seed) {
         this.id = id;
@@ -115,8 +116,10 @@ public final class ForlerDevice {
         rectified = forler.engine.Buffers.grow(rectified, B * actDim);
         long before = minQ.evaluations();
         // The device copy of Q_k^τ: one upload of the packed weights, after the last step's critic update (or a receive/load).
+        long t0 = System.nanoTime();
         if (rectify && minQ instanceof DeviceMinQ d) d.refresh();
         if (rectify) rect.rectify(tau, minQ, b.obs().data, piS.data, b.index(), rng, rectified);
+        rectifyNanos += System.nanoTime() - t0;
         double qEvals = (double) (minQ.evaluations() - before) / B;
         Tensor aHat = Tensor.of(java.util.Arrays.copyOf(rectified, B * actDim), B, actDim);
         // Algorithm 2 line 10: Eq. 3.
@@ -159,6 +162,9 @@ public final class ForlerDevice {
         for (float x : v) s += Math.abs(x);
         return (float) (s / v.length);
     }
+
+    /** Nanoseconds spent in rectification so far (wall time of this device's thread). */
+    public long rectifyNanos() { return rectifyNanos; }
 
     /** Total min-Q rows evaluated by the rectification so far. */
     public long qEvaluations() { return minQ.evaluations(); }

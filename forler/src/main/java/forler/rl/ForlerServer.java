@@ -11,13 +11,28 @@ import java.util.Map;
  * 2K-head ensemble, trained with π_o for G steps on the server's data D_o by {@link SacN} with the conservative
  * term ω_s; then it broadcasts π_o and a 2-head critic per device.
  *
- * <p>Broadcast: {@link Broadcast#AVERAGE} (default) averages the K pairs parameter-wise back to one pair for
- * every device; {@link Broadcast#OWN} returns each device its own updated pair. The stacked critic's Adam
- * restarts every round (the stack is new); π_o, β and their optimisers persist across rounds.
+ * <p>Broadcast (the paper says only that the server sends the critics back): {@link Broadcast#AVERAGE} (default)
+ * averages the K pairs parameter-wise back to one pair for every device; {@link Broadcast#OWN} returns each device
+ * its own updated pair; {@link Broadcast#MIX} gives device k the mean of its own pair and the average pair,
+ * keeping half of what sets its pair apart. With the average, the 2K heads the server stacks next round are K
+ * near-copies of one pair (they differ by one round of local training); own and mix keep them apart, so the
+ * min over 2K heads is a min over more distinct critics. The stacked critic's Adam restarts every round (the stack
+ * is new); π_o, β and their optimisers persist across rounds.
  */
 public final class ForlerServer {
     /** How critics go back to the devices. */
-    public enum Broadcast { AVERAGE, OWN }
+    public enum Broadcast {
+        AVERAGE, OWN, MIX;
+
+        /** The flag's spelling: average, own, mix. */
+        public String flag() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        /** Parses {@code --broadcast}. */
+        public static Broadcast parse(String flag) {
+            for (Broadcast b : values()) if (b.flag().equals(flag)) return b;
+            throw new IllegalArgumentException("--broadcast must be average, own or mix, got '" + flag + "'");
+        }
+    }
 
     /** What every device receives: π_o, and a critic and target per device. */
     public record Message(TanhGaussianActor policy, List<QEnsemble> critics, List<QEnsemble> targets) {}
@@ -39,7 +54,7 @@ public final class ForlerServer {
 
     /**
      * The initial message (Algorithm 2 line 1): π_o⁰ and Q_o⁰'s first pair for every device under
-     * {@link Broadcast#AVERAGE}, so that the pairs averaged after each round all started from the same weights
+     * {@link Broadcast#AVERAGE} and {@link Broadcast#MIX}, so that the pairs averaged after each round all started from the same weights
      * (averaging independently initialised networks parameter-wise would destroy them, as FedAvg's shared start
      * avoids); under {@link Broadcast#OWN} each device gets its own pair of Q_o⁰.
      */
@@ -66,15 +81,24 @@ public final class ForlerServer {
     private Message message(int devices, Broadcast mode) {
         List<QEnsemble> q = new ArrayList<>(), t = new ArrayList<>();
         QEnsemble avgQ = null, avgT = null;
-        if (mode == Broadcast.AVERAGE) {
+        if (mode != Broadcast.OWN) {
             avgQ = learner.critic.averageGroups(2);
             avgT = learner.target.averageGroups(2);
         }
         for (int k = 0; k < devices; k++) {
-            q.add(avgQ != null ? avgQ : learner.critic.heads(2 * k, 2));
-            t.add(avgT != null ? avgT : learner.target.heads(2 * k, 2));
+            q.add(pair(mode, learner.critic, k, avgQ));
+            t.add(pair(mode, learner.target, k, avgT));
         }
         return new Message(learner.actor, q, t);
+    }
+
+    /** Device k's pair: the average, its own heads 2k, 2k+1, or (mix) their parameter-wise mean. */
+    private static QEnsemble pair(Broadcast mode, QEnsemble stacked, int k, QEnsemble average) {
+        return switch (mode) {
+            case AVERAGE -> average;
+            case OWN -> stacked.heads(2 * k, 2);
+            case MIX -> QEnsemble.stack(List.of(stacked.heads(2 * k, 2), average)).averageGroups(2);
+        };
     }
 
     /** Server state for checkpoints (π_o, β, critics, optimisers, RNGs). */

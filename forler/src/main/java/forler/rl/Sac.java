@@ -67,7 +67,7 @@ public final class Sac {
         public Config withWarmupHold(int k) { return new Config(hidden, depth, gamma, tau, lr, batchSize, bufferSize, learningStarts, k); }
 
         /** The gradient step's configuration: SAC-N with two heads and ω = 0. */
-        public SacN.Config learner() { return new SacN.Config(2, hidden, depth, gamma, tau, lr, lr, lr, 0f, 1f); }
+        public SacN.Config learner() { return new SacN.Config(2, hidden, depth, gamma, tau, lr, lr, lr, 0f, false, 1f); }
     }
 
     public final Config cfg;

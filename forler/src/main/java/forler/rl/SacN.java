@@ -13,7 +13,10 @@ import java.util.Map;
 /**
  * SAC-N (An et al., 2021): SAC with an N-head critic ensemble (one {@link QEnsemble}) and the minimum over heads
  * in both the target and the actor loss. With {@code omega > 0} it gains the conservative term of FORLER's
- * server (paper Eq. 6): ω_s·(mean Q(s, a~π) − mean Q(s, a)); with ω_s = 0 it is plain SAC-N.
+ * server (paper Eq. 6): ω_s·(mean Q(s, a~π) − mean Q(s, a)); with ω_s = 0 it is plain SAC-N. The gap is
+ * averaged over the heads by default, so that each head feels ω_s/N of it beside its own full TD term;
+ * {@code omegaPerHead} sums it over the heads instead (Σ_i ω_s·(mean_b Q_i(s, a~π) − mean_b Q_i(s, a))), the way
+ * {@link ConservativeCritic} sums ω_c's term over its heads: each head then feels ω_s, as Eq. 6 written per Q reads.
  *
  * <p>Critic: Σ_i mean_b (Q_i(s,a) − y)², y = r + γ(1−d)·(min_i Q'_i(s', a') − α·log π(a'|s')), a' ~ π(s').
  * Actor: mean(α·log π(a|s) − min_i Q_i(s, a)), a ~ π(s). α (the paper's β) tuned to entropy −|A|.
@@ -33,11 +36,12 @@ public final class SacN implements Learner {
             float criticLr,   // 3e-4: CORL SAC-N
             float alphaLr,    // 3e-4: CORL SAC-N
             float omega,      // ω_s = 0 for SAC-N; FORLER's server uses 1 (docs/design.md §Server)
+            boolean omegaPerHead, // false: the ω_s gap averaged over heads (docs/design.md §Server); true: summed
             float initAlpha) { // α at the start = 1: CORL's log α = 0
-        public static Config defaults() { return new Config(10, 256, 2, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 0f, 1f); }
+        public static Config defaults() { return new Config(10, 256, 2, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, 0f, false, 1f); }
 
         public Config with(int heads, int hidden, int depth, float omega) {
-            return new Config(heads, hidden, depth, gamma, tau, actorLr, criticLr, alphaLr, omega, initAlpha);
+            return new Config(heads, hidden, depth, gamma, tau, actorLr, criticLr, alphaLr, omega, omegaPerHead, initAlpha);
         }
 
         /**
@@ -45,8 +49,8 @@ public final class SacN implements Learner {
          * a federated run of a few thousand server steps cannot wait for β to decay from 1, and the global policy
          * evaluated is π_o's mean action. A documented choice; the paper does not give β's start.
          */
-        public static Config forlerServer(int devices, int hidden, int depth, float omega) {
-            return new Config(2 * devices, hidden, depth, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, omega, 0.1f);
+        public static Config forlerServer(int devices, int hidden, int depth, float omega, boolean omegaPerHead) {
+            return new Config(2 * devices, hidden, depth, 0.99f, 0.005f, 3e-4f, 3e-4f, 3e-4f, omega, omegaPerHead, 0.1f);
         }
     }
 
@@ -99,8 +103,10 @@ public final class SacN implements Learner {
             try (var g = Tape.noGrad()) {
                 aPi = actor.sample(b.obs(), rng).action();
             }
-            // Eq. 6, ω_s term: ω_s·(mean Q(s, a~π_o) − mean Q(s, a)), both means over all heads and the batch
-            Tensor gap = critic.q(b.obs(), aPi).mean().sub(qData.mean()).scale(cfg.omega());
+            // Eq. 6, ω_s term: ω_s·(mean Q(s, a~π_o) − mean Q(s, a)), both means over all heads and the batch;
+            // per head: the same gap summed over the E heads (each head's mean over the batch), i.e. E times it
+            float weight = cfg.omegaPerHead() ? cfg.omega() * critic.heads() : cfg.omega();
+            Tensor gap = critic.q(b.obs(), aPi).mean().sub(qData.mean()).scale(weight);
             conservative = gap.item();
             loss = loss.add(gap);
         }

@@ -55,6 +55,11 @@ class MainTest {
                 {"--alpha2", "run", "--alpha2", "Infinity"},
                 {"--delta must be >= 1", "run", "--delta", "0"},
                 {"--depth must be >= 1", "run", "--depth", "0"},
+                {"--eval-every must be >= 1", "run", "--eval-every", "0"},
+                {"--device-threads must be >= 0", "run", "--device-threads", "-1"},
+                {"--obs-norm must be own, pooled or none", "run", "--obs-norm", "global"},
+                {"--search-temp must be fixed or spread", "run", "--search-temp", "hot"},
+                {"--broadcast must be average, own or mix", "run", "--broadcast", "all"},
                 {"--cache", "run", "--cache", file.toString()},
                 {"--devices is 2", "run", "--devices", "2", "--data", "medium,expert,random,medium-replay"},
                 {"--batch must be >= 1", "experiment", "e1", "--batch", "0"},
@@ -135,23 +140,44 @@ class MainTest {
     void identicalRunsWriteIdenticalCsvsWithIntegersAsIntegers(@TempDir Path dir) throws Exception {
         assertEquals(0, forler(tinyRun(dir, "--out", dir.resolve("a").toString())).code());
         assertEquals(0, forler(tinyRun(dir, "--out", dir.resolve("b").toString())).code());
-        List<String> a = withoutWallTime(dir.resolve("a").resolve("rounds.csv")), b = withoutWallTime(dir.resolve("b").resolve("rounds.csv"));
+        List<String> a = withoutTimes(dir.resolve("a").resolve("rounds.csv")), b = withoutTimes(dir.resolve("b").resolve("rounds.csv"));
         assertEquals(a, b);
         // the device columns in the order the critic's update names them (a Map.of gave a per-JVM random order)
         assertTrue(a.get(0).contains("device_critic_loss,device_td_loss,device_cql_loss,device_q_data"), a.get(0));
         assertTrue(a.get(1).startsWith("0,2,"), "round and steps as integers: " + a.get(1));
     }
 
-    /** The CSV's lines with the wall_s column (the only one that measures time) cut out. */
-    static List<String> withoutWallTime(Path csv) throws Exception {
+    /** The CSV's lines with the columns that measure time (wall_s and the round's phases, device_s … checkpoint_s) cut out. */
+    static List<String> withoutTimes(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
-        int col = Arrays.asList(lines.get(0).split(",")).indexOf("wall_s");
-        assertTrue(col >= 0, lines.get(0));
+        List<String> head = Arrays.asList(lines.get(0).split(","));
+        assertTrue(head.containsAll(List.of("wall_s", "device_s", "server_s", "eval_s", "checkpoint_s")), lines.get(0));
         return lines.stream().map(l -> {
-            List<String> c = new ArrayList<>(Arrays.asList(l.split(",", -1)));
-            c.remove(col);
-            return String.join(",", c);
+            String[] c = l.split(",", -1);
+            List<String> kept = new ArrayList<>();
+            for (int i = 0; i < c.length; i++) if (!head.get(i).endsWith("_s")) kept.add(c[i]);
+            return String.join(",", kept);
         }).toList();
+    }
+
+    @Test
+    void theHarnessAndAblationFlagsReachTheRunsRecord(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        String[] args = set(tinyRun(dir, "--eval-every", "2", "--device-threads", "1", "--obs-norm", "pooled",
+                "--search-temp", "spread", "--broadcast", "mix", "--omega-s-per-head", "--out", out.toString()), "--rounds", "2");
+        MainTest.Outcome ran = forler(args);
+        assertEquals(0, ran.code(), ran.err());
+        String json = Files.readString(out.resolve("rounds.json"));
+        for (String kv : List.of("\"obs_norm\": \"pooled\"", "\"search_temp\": \"spread\"", "\"broadcast\": \"mix\"",
+                "\"omega_s_per_head\": \"true\"", "\"eval_every\": \"2\"")) {
+            assertTrue(json.contains(kv), kv + " missing from " + json);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("rounds.csv"));
+        int col = Arrays.asList(csv.get(0).split(",")).indexOf("global_score");
+        assertEquals("NaN", csv.get(1).split(",")[col], "round 0 is not evaluated with --eval-every 2");
+        assertNotEquals("NaN", csv.get(2).split(",")[col], "round 1 is");
+        // --resume compares the new settings: another normalisation is refused, naming the flag
+        refused(forler(concat(set(set(args, "--rounds", "3"), "--obs-norm", "own"), "--resume")), "--obs-norm is own", "--obs-norm pooled");
     }
 
     @Test

@@ -109,10 +109,7 @@ class ExperimentsTest {
 
     /** FederationTest's tiny options with {@code devices} devices holding {@code kinds} (cycled). */
     static Federation.Options withKinds(int devices, List<String> kinds) {
-        Federation.Options t = FederationTest.tiny("forler", 1, null, false, 1);
-        return new Federation.Options(t.algo(), t.task(), devices, kinds, t.perDevice(), t.serverSize(), t.serverKinds(), t.rounds(),
-                t.localSteps(), t.evalEpisodes(), t.seed(), t.out(), t.resume(), t.hidden(), t.depth(), t.batch(), t.rect(),
-                t.alpha1(), t.alpha2(), t.omegaS(), t.serverSteps(), t.broadcast(), t.quiet());
+        return FederationTest.tiny("forler", 1, null, false, 1).withDevices(devices).withKinds(kinds);
     }
 
     @Test

@@ -25,9 +25,11 @@ class FederationTest {
     }
 
     static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS, int serverSteps) {
-        return new Federation.Options(algo, "pendulum", 2, List.of("random"), 400, 100, List.of(), rounds, 6, 1, 3, out, resume, 16, 1, 32,
-                ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta), 0.5f, 0.1f, omegaS, serverSteps,
-                ForlerServer.Broadcast.AVERAGE, true);
+        return Federation.Options.defaults().withAlgo(algo).withTask("pendulum").withDevices(2).withKinds(List.of("random"))
+                .withPerDevice(400).withServerSize(100).withRounds(rounds).withLocalSteps(6).withEvalEpisodes(1).withSeed(3)
+                .withOut(out).withResume(resume).withHidden(16).withDepth(1).withBatch(32)
+                .withRect(ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta)).withOmegaS(omegaS)
+                .withServerSteps(serverSteps).withQuiet(true);
     }
 
     static Federation.Result run(Federation.Options o) throws Exception {
@@ -44,7 +46,7 @@ class FederationTest {
             Map<String, Double> resumed = run(tiny(algo, 3, b, true, 2)).last();
             assertEquals(straight.keySet(), resumed.keySet(), algo + ": columns");
             for (String k : straight.keySet()) {
-                if (!k.equals("wall_s")) assertEquals(straight.get(k), resumed.get(k), algo + " " + k); // q_evals too: it counts from round 0
+                if (!timed(k)) assertEquals(straight.get(k), resumed.get(k), algo + " " + k); // q_evals too: it counts from round 0
             }
             assertArrayEquals(Files.readAllBytes(a.resolve("checkpoint.safetensors")), Files.readAllBytes(b.resolve("checkpoint.safetensors")),
                     algo + ": checkpoints after round 2 differ");
@@ -92,6 +94,101 @@ class FederationTest {
                 "\"hidden\": \"16\"", "\"depth\": \"1\"", "\"batch\": \"32\"", "\"eval_episodes\": \"1\"")) {
             assertTrue(json.contains(kv), kv + " missing from rounds.json's info: " + json);
         }
+    }
+
+    /** The columns that measure time (wall_s and the round's phases, device_s … checkpoint_s). */
+    static boolean timed(String column) { return column.endsWith("_s"); }
+
+    /** rounds.csv's rows without the columns that measure time. */
+    static List<Map<String, Double>> untimedCsv(Path run) throws Exception {
+        List<Map<String, Double>> rows = forler.io.RunLog.readCsv(run.resolve("rounds.csv"));
+        for (Map<String, Double> r : rows) r.keySet().removeIf(FederationTest::timed);
+        return rows;
+    }
+
+    @Test
+    void theNumberOfDeviceThreadsChangesNoNumber(@TempDir Path dir) throws Exception {
+        for (String algo : List.of("forler", "fedora")) {
+            run(tiny(algo, 2, dir.resolve(algo + "-1"), false, 2).withDeviceThreads(1));
+            run(tiny(algo, 2, dir.resolve(algo + "-2"), false, 2).withDeviceThreads(2));
+            List<Map<String, Double>> one = untimedCsv(dir.resolve(algo + "-1")), two = untimedCsv(dir.resolve(algo + "-2"));
+            assertTrue(one.get(1).containsKey("global_score") && one.get(1).containsKey("device_actor_loss"), one.get(1).toString());
+            assertEquals(one, two, algo + ": 1 and 2 device threads must give the same rounds.csv");
+            assertArrayEquals(Files.readAllBytes(dir.resolve(algo + "-1").resolve("checkpoint.safetensors")),
+                    Files.readAllBytes(dir.resolve(algo + "-2").resolve("checkpoint.safetensors")), algo + ": checkpoints differ");
+        }
+    }
+
+    @Test
+    void evalEveryScoresEveryNthAndTheLastRoundOnlyAndChangesNoTraining(@TempDir Path dir) throws Exception {
+        List<Map<String, Double>> every = run(tiny("fedcql", 5, dir.resolve("every"), false, 1)).rows();
+        List<Map<String, Double>> third = run(tiny("fedcql", 5, dir.resolve("third"), false, 1).withEvalEvery(3)).rows();
+        for (int r = 0; r < 5; r++) {
+            boolean evaluated = r == 2 || r == 4; // every 3rd round (r + 1 = 3) and the last
+            for (String k : List.of("global_score", "global_return", "local_score_0", "local_score_mean")) {
+                if (evaluated) assertEquals(every.get(r).get(k), third.get(r).get(k), "round " + r + " " + k);
+                else assertTrue(third.get(r).get(k).isNaN(), "round " + r + " " + k + " must be NaN, got " + third.get(r).get(k));
+            }
+            assertEquals(every.get(r).get("device_critic_loss"), third.get(r).get("device_critic_loss"), "round " + r + ": training changed");
+        }
+        assertTrue(Files.readAllLines(dir.resolve("third").resolve("rounds.csv")).get(1).contains("NaN"));
+        assertEquals((every.get(2).get("global_score") + every.get(4).get("global_score")) / 2,
+                Summary.Rule.DEFAULT.select(third, dir).stream().mapToDouble(r -> r.get("global_score")).average().orElseThrow(), 1e-12,
+                "the score of a run is the mean of its last evaluations");
+        assertTrue(Files.size(dir.resolve("third").resolve("curve.png")) > 0);
+        assertTrue(Files.readString(dir.resolve("third").resolve("rounds.json")).contains("\"eval_every\": \"3\""));
+    }
+
+    @Test
+    void theRoundsTimeIsBrokenDownByPhase(@TempDir Path dir) throws Exception {
+        Map<String, Double> last = run(tiny("forler", 1, dir, false, 1)).last();
+        for (String k : List.of("device_s", "rectify_s", "server_s", "eval_s", "checkpoint_s")) {
+            assertTrue(last.get(k) > 0, k + " must be a positive time, got " + last.get(k));
+        }
+        // the rectification is part of the device phase: no device spends more in it than the phase lasts
+        assertTrue(last.get("rectify_s") <= last.get("device_s"), last.toString());
+        Map<String, Double> csv = forler.io.RunLog.readCsv(dir.resolve("rounds.csv")).get(0);
+        assertEquals(last.get("checkpoint_s"), csv.get("checkpoint_s"), 1e-5 * last.get("checkpoint_s"), "checkpoint_s reaches rounds.csv");
+    }
+
+    @Test
+    void centralizedCqlTakesTheFederatedTotalOfStepsPerRound(@TempDir Path dir) throws Exception {
+        // K = 2 devices × Γ = 6: the one learner on the pooled data takes 12 steps per round
+        List<Map<String, Double>> rows = run(tiny("cql", 2, dir, false, 1)).rows();
+        assertEquals(12.0, rows.get(0).get("steps"));
+        assertEquals(24.0, rows.get(1).get("steps"));
+        assertEquals(1, rows.get(0).keySet().stream().filter(k -> k.startsWith("local_score_") && !k.equals("local_score_mean")).count());
+    }
+
+    @Test
+    void optionsEditsAreCopiesAndTheNewSettingsAreRecorded() {
+        Federation.Options base = Federation.Options.defaults();
+        Federation.Options edited = base.withOmegaSPerHead(true).withBroadcast(ForlerServer.Broadcast.MIX).withObsNorm(ObsNorm.NONE)
+                .withRect(base.rect().withTemperature(ActorRectification.Temperature.SPREAD)).withEvalEvery(10).withDeviceThreads(2);
+        assertEquals(ObsNorm.OWN, base.obsNorm());
+        assertEquals(1, base.evalEvery());
+        Map<String, String> s = edited.settings();
+        assertEquals("true", s.get("--omega-s-per-head"));
+        assertEquals("mix", s.get("--broadcast"));
+        assertEquals("none", s.get("--obs-norm"));
+        assertEquals("spread", s.get("--search-temp"));
+        assertEquals(base.settings().keySet(), s.keySet());
+        assertFalse(s.containsKey("--eval-every") || s.containsKey("--device-threads"), "they change no numbers: " + s);
+        assertEquals(3, base.withTask("hopper").depth(), "depth 0 means the task's default");
+        assertEquals(2, base.depth());
+    }
+
+    @Test
+    void aCheckpointFromBeforeTheCommonNormalisationIsContinuedOnlyWithItsRule(@TempDir Path dir) throws Exception {
+        run(tiny("forler", 1, dir, false, 1).withObsNorm(ObsNorm.NONE));
+        // as a checkpoint written before --obs-norm was recorded: the former rule for FORLER was none
+        Path ckpt = dir.resolve("checkpoint.safetensors");
+        forler.io.StateDict s = forler.io.StateDict.read(ckpt);
+        s.meta.remove("setting--obs-norm");
+        s.save(ckpt);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(tiny("forler", 2, dir, true, 1)));
+        assertTrue(e.getMessage().contains("--obs-norm none"), e.getMessage());
+        assertEquals(2, run(tiny("forler", 2, dir, true, 1).withObsNorm(ObsNorm.NONE)).rows().size());
     }
 
     @Test

@@ -60,7 +60,7 @@ final class NetFixture {
     static Forler inProcess(Settings s, int rounds) throws Exception {
         List<Transitions> dev = new ArrayList<>();
         for (int k = 0; k < s.getDevices(); k++) dev.add(deviceData(s, k));
-        Forler f = new Forler(dev, serverData(s), new Forler.Config(s.getLocalSteps(), s.getLocalSteps(), 1f,
+        Forler f = new Forler(dev, serverData(s), new Forler.Config(s.getLocalSteps(), s.getLocalSteps(), 1f, false,
                 ForlerServer.Broadcast.AVERAGE, RunSettings.device(s), RunSettings.rect(s)), s.getSeed());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

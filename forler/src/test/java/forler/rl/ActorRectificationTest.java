@@ -125,6 +125,26 @@ class ActorRectificationTest {
     }
 
     @Test
+    void theSpreadTemperatureKeepsWeightOnTheRunnersUp() {
+        // Q = (0, 5, 10) at a = (−1, 0, 1): β = 1 is one-hot (w₃ = 0.993); β / std(Q) = 1 / sqrt(50/3) gives
+        // w ∝ (1, e^{5β'}, e^{10β'}) = (0.0626, 0.213, 0.725), so x = w₃ − w₁ and y² = w₁ + w₃ − x².
+        float[] q = {0f, 5f, 10f}, a = {-1f, 0f, 1f}, x = new float[1];
+        ActorRectification fixed = new ActorRectification(ActorRectification.Config.defaults(), 1, new float[1]);
+        ActorRectification spread = new ActorRectification(ActorRectification.Config.defaults()
+                .withTemperature(ActorRectification.Temperature.SPREAD), 1, new float[1]);
+        assertEquals(1f, fixed.beta(q, 0, 3));
+        float beta = spread.beta(q, 0, 3);
+        assertEquals(1 / Math.sqrt(50.0 / 3), beta, 1e-6);
+        double z = 1 + Math.exp(5 * beta) + Math.exp(10 * beta), w1 = 1 / z, w3 = Math.exp(10 * beta) / z;
+        float y = ActorRectification.eq5(q, 0, a, 0, 3, 1, beta, 1e-3f, x, 0);
+        assertEquals(w3 - w1, x[0], 1e-5);
+        assertEquals(Math.sqrt(w1 + w3 - (w3 - w1) * (w3 - w1)), y, 1e-5);
+        assertTrue(w3 < 0.8 && y > 0.3, "the spread temperature must not be one-hot: w3 = " + w3 + ", y = " + y);
+        float yFixed = ActorRectification.eq5(q, 0, a, 0, 3, 1, 1f, 1e-3f, x, 0);
+        assertTrue(x[0] > 0.99 && yFixed < 0.1, "β = 1 on a gap of 5 is nearly one-hot: x = " + x[0] + ", y = " + yFixed);
+    }
+
+    @Test
     void badConfigurationIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ActorRectification(ActorRectification.Config.defaults().withPeriod(0), 1, new float[1]));

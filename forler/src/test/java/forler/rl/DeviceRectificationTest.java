@@ -125,7 +125,7 @@ class DeviceRectificationTest {
     @Test
     void deviceSearchRejectsAStdFloorItCannotHonour() {
         Backends.set(new WithDeviceCritic(cpu, TwinCritic::new));
-        ActorRectification.Config rcfg = new ActorRectification.Config(5, 2, 1, 1f, 2f, false, 1e-2f);
+        ActorRectification.Config rcfg = new ActorRectification.Config(5, 2, 1, 1f, ActorRectification.Temperature.FIXED, 2f, false, 1e-2f);
         ForlerDevice dev = new ForlerDevice(0, new RandomTransitions(50, S, A, 1), small(), rcfg, 2);
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> dev.step(0));
         assertTrue(e.getMessage().contains("floors its std at 0.001"), e.getMessage());

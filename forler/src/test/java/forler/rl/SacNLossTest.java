@@ -20,11 +20,21 @@ import org.junit.jupiter.api.Test;
 class SacNLossTest {
     @Test
     void criticLossIsEnsembleTdWithEntropyBackupPlusOmegaGap() {
+        criticLoss(false);
+    }
+
+    /** ω_s per head: Σ_i ω_s·(mean_b Q_i(s, a~π) − mean_b Q_i(s, a)), so each head's gap weighs ω_s, N times the averaged gap. */
+    @Test
+    void omegaPerHeadSumsTheGapOverTheHeads() {
+        criticLoss(true);
+    }
+
+    private static void criticLoss(boolean perHead) {
         int heads = 3;
         float omega = 0.7f, gamma = 0.99f;
         SacN.Config d = SacN.Config.defaults();
         // actor and α learning rates 0: the actor step leaves the actor as set, so the critic's draws are hand-computable
-        SacN sac = new SacN(S, A, new SacN.Config(heads, 3, 1, gamma, d.tau(), 0f, d.criticLr(), 0f, omega, 1f), 9);
+        SacN sac = new SacN(S, A, new SacN.Config(heads, 3, 1, gamma, d.tau(), 0f, d.criticLr(), 0f, omega, perHead, 1f), 9);
         HandNet.set(sac.actor, 0.5);
         HandNet.set(sac.critic, 1.1);
         HandNet.set(sac.target, 3.3);
@@ -46,15 +56,16 @@ class SacNLossTest {
             double[] cur = HandNet.gaussianSample(sac.actor, row(OBS, b, S), new double[] {eps[o], eps[o + 1]});
             aPi[b] = new double[] {cur[0], cur[1]};
         }
-        double td = 0, qPi = 0, qData = 0;
+        double td = 0, qData = 0, gap = 0;
         for (int e = 0; e < heads; e++)
             for (int b = 0; b < B; b++) {
                 double q = HandNet.q(sac.critic, e, row(OBS, b, S), row(ACT, b, A));
                 td += Math.pow(q - y[b], 2) / B;
                 qData += q / (heads * B);
-                qPi += HandNet.q(sac.critic, e, row(OBS, b, S), aPi[b]) / (heads * B);
+                double qp = HandNet.q(sac.critic, e, row(OBS, b, S), aPi[b]);
+                // head e's own gap: ω_s·(mean_b Q_e(s, a~π) − mean_b Q_e(s, a)), averaged over heads or summed per head
+                gap += omega * (qp - q) / B / (perHead ? 1 : heads);
             }
-        double gap = omega * (qPi - qData);
         Map<String, Double> m = sac.update(batch());
         assertClose(gap, m.get("conservative"), "ω term");
         assertClose(td + gap, m.get("critic_loss"), "SAC-N critic loss");

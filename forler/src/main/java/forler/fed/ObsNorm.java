@@ -1,0 +1,62 @@
+package forler.fed;
+
+import forler.data.Dataset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The harness's state normalisation rule, the same for every method ({@code --obs-norm}): states become
+ * (s − μ) / σ per dimension (TD3+BC's normalisation, σ floored), with μ, σ taken from
+ * <ul>
+ *   <li>{@link #OWN} (default): each device's own data D_k for that device's networks and its local policy; the
+ *       server's D_o for the server's networks and the global policy (FORLER's π_o is trained on D_o; the FedAvg
+ *       baselines' averaged policy is evaluated with D_o's statistics). Centralized CQL's one learner is device and
+ *       server at once: its own data, all devices' pooled, normalises both. No statistic leaves a device.</li>
+ *   <li>{@link #POOLED}: every device's data pooled, for every network (what Fed-TD3BC and FEDORA used before the
+ *       rule was common; it needs the devices' statistics in one place).</li>
+ *   <li>{@link #NONE}: raw states (what FORLER, Fed-CQL and centralized CQL used before).</li>
+ * </ul>
+ */
+public enum ObsNorm {
+    OWN, POOLED, NONE;
+
+    /** Statistics for each learner's data and for the global policy's states; null entries leave states raw. */
+    public record Stats(List<Dataset.ObsStats> learners, Dataset.ObsStats global) {}
+
+    /**
+     * @param learners each learner's data in task units (the devices', or centralized CQL's one pooled set)
+     * @param server   D_o in task units, or null when the global policy is learner 0's (centralized CQL)
+     */
+    public Stats stats(List<Dataset> learners, Dataset server) {
+        switch (this) {
+            case NONE:
+                return new Stats(Collections.nCopies(learners.size(), null), null);
+            case POOLED: {
+                Dataset.ObsStats all = Dataset.concat(learners).obsStats();
+                return new Stats(Collections.nCopies(learners.size(), all), all);
+            }
+            default: {
+                List<Dataset.ObsStats> own = new ArrayList<>();
+                for (Dataset d : learners) own.add(d.obsStats());
+                return new Stats(own, server == null ? own.get(0) : server.obsStats());
+            }
+        }
+    }
+
+    /** The flag's spelling: own, pooled, none. */
+    public String flag() { return name().toLowerCase(Locale.ROOT); }
+
+    /** Parses {@code --obs-norm}. */
+    public static ObsNorm parse(String flag) {
+        for (ObsNorm n : values()) if (n.flag().equals(flag)) return n;
+        throw new IllegalArgumentException("--obs-norm must be own, pooled or none, got '" + flag + "'");
+    }
+
+    /**
+     * The rule a checkpoint made before {@code --obs-norm} was recorded used: pooled statistics for Fed-TD3BC and
+     * FEDORA, none for the others.
+     */
+    public static ObsNorm former(String algo) { return algo.equals("fedtd3bc") || algo.equals("fedora") ? POOLED : NONE; }
+}
