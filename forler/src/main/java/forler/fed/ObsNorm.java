@@ -14,13 +14,16 @@ import java.util.Locale;
  *       server's D_o for the server's networks and the global policy (FORLER's π_o is trained on D_o; the FedAvg
  *       baselines' averaged policy is evaluated with D_o's statistics). Centralized CQL's one learner is device and
  *       server at once: its own data, all devices' pooled, normalises both. No statistic leaves a device.</li>
+ *   <li>{@link #SERVER}: the server's D_o for every network, devices' included: one input frame for the averaged and
+ *       stacked networks, and no statistic leaves a device (D_o is the server's; centralized CQL, which has no D_o,
+ *       uses its pooled data).</li>
  *   <li>{@link #POOLED}: every device's data pooled, for every network (what Fed-TD3BC and FEDORA used before the
  *       rule was common; it needs the devices' statistics in one place).</li>
  *   <li>{@link #NONE}: raw states (what FORLER, Fed-CQL and centralized CQL used before).</li>
  * </ul>
  */
 public enum ObsNorm {
-    OWN, POOLED, NONE;
+    OWN, SERVER, POOLED, NONE;
 
     /** Statistics for each learner's data and for the global policy's states; null entries leave states raw. */
     public record Stats(List<Dataset.ObsStats> learners, Dataset.ObsStats global) {}
@@ -33,6 +36,10 @@ public enum ObsNorm {
         switch (this) {
             case NONE:
                 return new Stats(Collections.nCopies(learners.size(), null), null);
+            case SERVER: {
+                Dataset.ObsStats o = server == null ? Dataset.concat(learners).obsStats() : server.obsStats();
+                return new Stats(Collections.nCopies(learners.size(), o), o);
+            }
             case POOLED: {
                 Dataset.ObsStats all = Dataset.concat(learners).obsStats();
                 return new Stats(Collections.nCopies(learners.size(), all), all);
@@ -45,13 +52,13 @@ public enum ObsNorm {
         }
     }
 
-    /** The flag's spelling: own, pooled, none. */
+    /** The flag's spelling: own, server, pooled, none. */
     public String flag() { return name().toLowerCase(Locale.ROOT); }
 
     /** Parses {@code --obs-norm}. */
     public static ObsNorm parse(String flag) {
         for (ObsNorm n : values()) if (n.flag().equals(flag)) return n;
-        throw new IllegalArgumentException("--obs-norm must be own, pooled or none, got '" + flag + "'");
+        throw new IllegalArgumentException("--obs-norm must be own, server, pooled or none, got '" + flag + "'");
     }
 
     /**

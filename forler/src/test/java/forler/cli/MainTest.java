@@ -57,7 +57,7 @@ class MainTest {
                 {"--depth must be >= 1", "run", "--depth", "0"},
                 {"--eval-every must be >= 1", "run", "--eval-every", "0"},
                 {"--device-threads must be >= 0", "run", "--device-threads", "-1"},
-                {"--obs-norm must be own, pooled or none", "run", "--obs-norm", "global"},
+                {"--obs-norm must be own, server, pooled or none", "run", "--obs-norm", "global"},
                 {"--search-temp must be fixed or spread", "run", "--search-temp", "hot"},
                 {"--broadcast must be average, own or mix", "run", "--broadcast", "all"},
                 {"--cache", "run", "--cache", file.toString()},
