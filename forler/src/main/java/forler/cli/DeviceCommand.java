@@ -5,7 +5,7 @@ import forler.data.Dataset;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
-import forler.net.FedDevice;
+import forler.net.DeviceNode;
 import forler.net.TokenAuth;
 import forler.net.proto.Settings;
 import java.nio.file.Path;
@@ -73,8 +73,8 @@ public final class DeviceCommand implements Callable<Integer> {
         Path st = state != null ? state : Path.of("runs", "device-" + id + ".safetensors");
         freshState(st);
         Dataset file = datasetFile != null ? DatasetFile.read(datasetFile) : null; // a bad file is named now, not after connecting
-        FedDevice.Options o = new FedDevice.Options(server, id, plaintext ? null : ca, tok, st, Duration.ofSeconds(giveUpS), stepDelayMs);
-        try (FedDevice dev = new FedDevice(o, s -> ServerCommand.transitions(s.getTask(),
+        DeviceNode.Options o = new DeviceNode.Options(server, id, plaintext ? null : ca, tok, st, Duration.ofSeconds(giveUpS), stepDelayMs);
+        try (DeviceNode dev = new DeviceNode(o, s -> ServerCommand.transitions(s.getTask(),
                 file != null ? Checks.taskData("--dataset-file", datasetFile, file, s.getTask(), clipActions, System.err) : dataset(s)), System.out)) {
             dev.run();
         }

@@ -1,7 +1,7 @@
 package forler.cli;
 
 import forler.fed.Experiments;
-import forler.fed.Federation;
+import forler.fed.FedSimulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         Experiments.Shard share = shard == null ? Experiments.Shard.ALL : Experiments.Shard.parse(shard);
-        Federation.Options base = opts.options(out);
+        FedSimulation.Options base = opts.options(out);
         List<String> ids = id.equals("all") ? List.of("e1", "e2", "e3", "e4", "e5", "e6", "e7") : List.of(id);
         for (String e : ids) Experiments.checkId(e);
         Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share);

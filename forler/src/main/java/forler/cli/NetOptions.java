@@ -1,6 +1,6 @@
 package forler.cli;
 
-import forler.fed.Federation;
+import forler.fed.FedSimulation;
 import picocli.CommandLine.Option;
 
 /** Network and minibatch flags shared by {@code forler run}, {@code experiment} and {@code train}. */
@@ -20,5 +20,5 @@ public final class NetOptions {
     }
 
     /** --depth, or the task's default (docs/design.md §Networks and defaults). */
-    int depth(String task) { return depth != null ? depth : Federation.defaultDepth(task); }
+    int depth(String task) { return depth != null ? depth : FedSimulation.defaultDepth(task); }
 }

@@ -1,6 +1,6 @@
 package forler.cli;
 
-import forler.fed.Federation;
+import forler.fed.FedSimulation;
 import forler.io.RunDir;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,17 +26,17 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         opts.out = out;
-        Federation.Options o = opts.options(Path.of("runs", opts.algo + "-" + opts.task + "-s" + opts.seed));
+        FedSimulation.Options o = opts.options(Path.of("runs", opts.algo + "-" + opts.task + "-s" + opts.seed));
         try (RunDir dir = RunDir.open(o.out(), RUN_FILES, opts.resume, overwrite)) {
             return run(o);
         }
     }
 
-    private int run(Federation.Options o) throws Exception {
+    private int run(FedSimulation.Options o) throws Exception {
         System.out.printf("%s on %s: %d devices (%s), |D_k| = %d, %d rounds × %d local steps, δ = %d, seed %d → %s%n",
                 o.algo(), o.task(), o.devices(), String.join(",", o.kinds()), o.perDevice(), o.rounds(), o.localSteps(),
                 o.rect().period(), o.seed(), o.out());
-        Federation.Result r = new Federation(o, opts.datasets()::build, System.out).run();
+        FedSimulation.Result r = new FedSimulation(o, opts.datasets()::build, System.out).run();
         System.out.printf("final: global score %.1f, local scores mean %.1f (normalised: 0 = random, 100 = expert; see rounds.csv)%n",
                 r.last().get("global_score"), r.last().get("local_score_mean"));
         return 0;

@@ -3,7 +3,7 @@ package forler.cli;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
-import forler.fed.Federation;
+import forler.fed.FedSimulation;
 import forler.fed.ObsNorm;
 import forler.rl.ActorRectification;
 import forler.rl.ForlerServer;
@@ -81,7 +81,7 @@ public final class RunOptions {
     }
 
     /** The run's options, every flag checked (one line naming the flag) before anything is built. */
-    Federation.Options options(Path defaultOut) {
+    FedSimulation.Options options(Path defaultOut) {
         Checks.atLeast("--devices", devices, 1);
         Checks.atLeast("--rounds", rounds, 1);
         Checks.atLeast("--local-steps", localSteps, 1);
@@ -106,7 +106,7 @@ public final class RunOptions {
         Checks.kinds("--server-data", serverKinds, null);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations)
                 .withTemperature(ActorRectification.Temperature.parse(searchTemp));
-        return Federation.Options.defaults().withAlgo(algo).withTask(task).withDevices(devices).withKinds(data).withPerDevice(size)
+        return FedSimulation.Options.defaults().withAlgo(algo).withTask(task).withDevices(devices).withKinds(data).withPerDevice(size)
                 .withServerSize(serverSize).withServerKinds(serverKinds).withRounds(rounds).withLocalSteps(localSteps)
                 .withEvalEpisodes(evalEpisodes).withEvalEvery(evalEvery).withSeed(seed).withOut(out != null ? out : defaultOut)
                 .withResume(resume).withHidden(net.hidden).withDepth(net.depth(task)).withBatch(net.batch).withRect(rc)

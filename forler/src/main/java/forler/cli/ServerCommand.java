@@ -8,7 +8,7 @@ import forler.data.DatasetCache;
 import forler.env.ActionScale;
 import forler.env.Env;
 import forler.env.Tasks;
-import forler.net.FedServer;
+import forler.net.ServerNode;
 import forler.net.GrpcServer;
 import forler.net.RunSettings;
 import forler.net.TokenAuth;
@@ -135,7 +135,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         if (!noAuth && tokens == null) throw new IllegalArgumentException("give --tokens FILE (`forler certs` writes tokens.txt), or --no-auth on loopback");
         ForlerServer.Broadcast b = server.broadcast();
-        int d = depth != null ? depth : forler.fed.Federation.defaultDepth(task);
+        int d = depth != null ? depth : forler.fed.FedSimulation.defaultDepth(task);
         ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
         Checks.atLeast("--depth", d, 1);
         Checks.fitsInMemory(task, hidden, d, 2, serverSize);
@@ -161,9 +161,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private int serve(Settings s, ForlerServer.Broadcast b, ActorRectification.Config rc, Path dir, String address) throws Exception {
-        FedServer.Options o = new FedServer.Options(s, server.serverSteps(localSteps), server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
+        ServerNode.Options o = new ServerNode.Options(s, server.serverSteps(localSteps), server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
                 maxNorm, evalEpisodes, dir, resume);
-        FedServer fed = new FedServer(transitions(task, serverDataset()), o, System.out);
+        ServerNode fed = new ServerNode(transitions(task, serverDataset()), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);
         try (GrpcServer g = new GrpcServer(fed, address, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
             System.out.printf("server: listening on " + address + ":%d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",

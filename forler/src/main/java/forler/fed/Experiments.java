@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale. Each is a grid of {@link Federation} runs
+ * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale. Each is a grid of {@link FedSimulation} runs
  * (variant × seed), one folder each: {@code <out>/<id>/<task>/<variant>/seed-<S>/} with the run's {@code rounds.csv/json},
  * and {@code variant.json} in the variant folder (its series and x). Runs already complete there are not run again and a
  * killed one is resumed, so a killed experiment continues where it stopped. A {@link Shard} runs only its share of the
@@ -26,7 +26,7 @@ import java.util.function.Function;
  */
 public final class Experiments {
     /** One cell of an experiment: a label, the x value plotted, the series it belongs to, and its options. */
-    record Variant(String series, String label, double x, Federation.Options options) {}
+    record Variant(String series, String label, double x, FedSimulation.Options options) {}
 
     /**
      * Shard {@code index} of {@code count} (1-based, as {@code --shard i/n}): runs the cells (variant × seed, numbered
@@ -50,7 +50,7 @@ public final class Experiments {
         boolean all() { return count == 1; }
     }
 
-    private final Federation.Options base;
+    private final FedSimulation.Options base;
     private final List<String> tasks;
     private final int seeds;
     private final Path out;
@@ -58,7 +58,7 @@ public final class Experiments {
     private final PrintStream log;
     private final Shard shard;
 
-    public Experiments(Federation.Options base, List<String> tasks, int seeds, Path out,
+    public Experiments(FedSimulation.Options base, List<String> tasks, int seeds, Path out,
                        Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
         this(base, tasks, seeds, out, datasets, log, Shard.ALL);
     }
@@ -68,7 +68,7 @@ public final class Experiments {
      * @param tasks the tasks of E1
      * @param shard the share of the cells this process runs
      */
-    public Experiments(Federation.Options base, List<String> tasks, int seeds, Path out,
+    public Experiments(FedSimulation.Options base, List<String> tasks, int seeds, Path out,
                        Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log, Shard shard) {
         this.base = base;
         this.tasks = tasks;
@@ -122,8 +122,8 @@ public final class Experiments {
     }
 
     /** Every run of experiment {@code id}: its folder and its options (as {@link #run} makes them). */
-    Map<Path, Federation.Options> runs(String id) {
-        Map<Path, Federation.Options> m = new LinkedHashMap<>();
+    Map<Path, FedSimulation.Options> runs(String id) {
+        Map<Path, FedSimulation.Options> m = new LinkedHashMap<>();
         for (Variant var : grid(id))
             for (int s = 0; s < seeds; s++) {
                 Path runDir = Summary.runDir(Summary.variantDir(out.resolve(id), var.options().task(), var.label()), s);
@@ -132,10 +132,10 @@ public final class Experiments {
         return m;
     }
 
-    /** What a run's rounds.json must record for the run to be reused: its settings (as {@link Federation} writes them) and R. */
-    static Map<String, String> recordedInfo(Federation.Options o) {
+    /** What a run's rounds.json must record for the run to be reused: its settings (as {@link FedSimulation} writes them) and R. */
+    static Map<String, String> recordedInfo(FedSimulation.Options o) {
         Map<String, String> m = new LinkedHashMap<>();
-        o.settings().forEach((flag, v) -> m.put(Federation.infoKey(flag), v));
+        o.settings().forEach((flag, v) -> m.put(FedSimulation.infoKey(flag), v));
         m.put("rounds", Integer.toString(o.rounds()));
         return m;
     }
@@ -144,7 +144,7 @@ public final class Experiments {
      * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
      * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
      */
-    private void runOnce(Federation.Options o, Path runDir) throws Exception {
+    private void runOnce(FedSimulation.Options o, Path runDir) throws Exception {
         Path csv = runDir.resolve("rounds.csv"), json = runDir.resolve("rounds.json");
         boolean resume = false;
         if (Files.exists(csv) && Files.exists(json)) {
@@ -159,7 +159,7 @@ public final class Experiments {
             }
         }
         if (!resume) for (String f : List.of("rounds.csv", "rounds.json", "checkpoint.safetensors")) Files.deleteIfExists(runDir.resolve(f));
-        new Federation(o.withResume(resume), datasets, log).run();
+        new FedSimulation(o.withResume(resume), datasets, log).run();
         Files.deleteIfExists(runDir.resolve("checkpoint.safetensors")); // large; the rounds are what the results need
     }
 
@@ -171,7 +171,7 @@ public final class Experiments {
         List<Variant> g = new ArrayList<>();
         for (String algo : ALGOS)
             for (int t = 0; t < tasks.size(); t++) {
-                Federation.Options o = withTask(base, tasks.get(t)).withAlgo(algo);
+                FedSimulation.Options o = withTask(base, tasks.get(t)).withAlgo(algo);
                 g.add(new Variant(tasks.get(t), algo + "-" + tasks.get(t), ALGOS.indexOf(algo), o));
             }
         return g;
@@ -195,7 +195,7 @@ public final class Experiments {
         polluted.addAll(List.of("random", "random"));
         List<Variant> g = new ArrayList<>();
         for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora")) {
-            Federation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
+            FedSimulation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
             g.add(new Variant(algo, algo + "-4good", 4, withData(o, good)));
             g.add(new Variant(algo, algo + "-4good+2random", 6, withData(o, polluted)));
         }
@@ -217,7 +217,7 @@ public final class Experiments {
     }
 
     private List<Variant> sweep(String name, List<Double> values, List<String> algos,
-                                java.util.function.BiFunction<Federation.Options, Double, Federation.Options> set) {
+                                java.util.function.BiFunction<FedSimulation.Options, Double, FedSimulation.Options> set) {
         List<Variant> g = new ArrayList<>();
         for (String algo : algos) for (double x : values) g.add(new Variant(algo, algo + "-" + name + "-" + (int) x, x, set.apply(base.withAlgo(algo), x)));
         return g;
@@ -226,19 +226,19 @@ public final class Experiments {
     // ------------------------------------------------------------------ option edits
 
     /** E1's tasks: each with its own default depth (2, or 3 for the MuJoCo-size tasks). */
-    private static Federation.Options withTask(Federation.Options o, String task) {
-        return o.withTask(task).withDepth(Federation.defaultDepth(task));
+    private static FedSimulation.Options withTask(FedSimulation.Options o, String task) {
+        return o.withTask(task).withDepth(FedSimulation.defaultDepth(task));
     }
 
     /** The devices hold {@code kinds}, one device per kind. */
-    private static Federation.Options withData(Federation.Options o, List<String> kinds) {
+    private static FedSimulation.Options withData(FedSimulation.Options o, List<String> kinds) {
         return o.withKinds(kinds).withDevices(kinds.size());
     }
 
-    private static Federation.Options withDelta(Federation.Options o, int delta) { return o.withRect(o.rect().withPeriod(delta)); }
+    private static FedSimulation.Options withDelta(FedSimulation.Options o, int delta) { return o.withRect(o.rect().withPeriod(delta)); }
 
     /** Seed {@code seed} of a variant, in {@code runDir}, continued when killed, quiet. */
-    private static Federation.Options forSeed(Federation.Options o, Path runDir, int seed) {
+    private static FedSimulation.Options forSeed(FedSimulation.Options o, Path runDir, int seed) {
         return o.withSeed(seed).withOut(runDir).withResume(true).withQuiet(true);
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * and log α weighted by |D_k| and sends the average back at the start of the next round. With one device, all
  * data and K·Γ steps per round it is centralized CQL (the paper's upper reference, {@code --algo cql}).
  */
-public final class FedCql extends FedAvgLearners<Cql> {
+public final class FedCql extends FedAvgMethod<Cql> {
     public FedCql(String name, List<Transitions> data, Cql.Config cfg, int localSteps, int batch, long seed) {
         super(name, data, (obs, act, s) -> new Cql(obs, act, cfg, s), localSteps, batch, seed);
     }

@@ -36,9 +36,9 @@ import java.util.concurrent.Future;
  * bootstrap resample of the same size); Q_fed is the server's critic itself (it has no target network);
  * the critic proximal term (its {@code alpha_1}, default 0) is left out; all devices take part in every round
  * (its default {@code ncpr = n_clients}); Γ counts gradient steps (the code uses local epochs·|D_k|/batch);
- * observations are normalised by {@link Federation}'s common rule ({@link ObsNorm}; the code does not normalise).
+ * observations are normalised by {@link FedSimulation}'s common rule ({@link ObsNorm}; the code does not normalise).
  */
-public final class Fedora implements Federated {
+public final class Fedora implements FedMethod {
     /** Settings; every default says where it comes from. */
     public record Config(
             Td3Bc.Config learner,  // TD3+BC defaults (FEDORA: α 2.5, noise 0.2/0.5, delay 2, lr 3e-4)

@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
  * {@link ActorRectification}) and a server that aggregates the devices' critics as a Q-ensemble
  * ({@link ForlerServer}). Devices upload critic heads only; the local policies stay on the devices.
  */
-public final class Forler implements Federated {
+public final class Forler implements FedMethod {
     /** Round-level settings; every default says where it comes from. */
     public record Config(
             int localSteps,                    // Γ local steps per round

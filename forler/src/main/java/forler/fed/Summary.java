@@ -290,7 +290,7 @@ public final class Summary {
             settings.put(e.getKey(), m);
             if (curves) {
                 for (Run r : e.getValue()) {
-                    Federation.drawCurve(r.dir(), r.info().getOrDefault("algo", "?"), r.info().getOrDefault("task", "?"), Integer.toString(r.seed()), r.rows());
+                    FedSimulation.drawCurve(r.dir(), r.info().getOrDefault("algo", "?"), r.info().getOrDefault("task", "?"), Integer.toString(r.seed()), r.rows());
                 }
                 log.println("curves: " + e.getValue().size() + " runs' curve.png under " + e.getKey());
             }
@@ -414,7 +414,7 @@ public final class Summary {
 
     /**
      * Each round's mean local score over the devices whose data kind is not {@code random} (kinds cycle over the
-     * devices, as in {@link Federation}), as rows with the one key {@code local_good}; NaN when every device is random.
+     * devices, as in {@link FedSimulation}), as rows with the one key {@code local_good}; NaN when every device is random.
      */
     static List<Map<String, Double>> goodLocal(List<Map<String, Double>> rows, int devices, List<String> kinds) {
         List<Map<String, Double>> out = new ArrayList<>();

@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The network side of {@link FedServer}: a gRPC server (Netty, TLS from PEM files) whose Federation service
+ * The network side of {@link ServerNode}: a gRPC server (Netty, TLS from PEM files) whose Federation service
  * (src/main/proto/forler_fed.proto) passes Hello, Fetch and Upload to it, behind {@link TokenAuth}.
  */
 public final class GrpcServer implements AutoCloseable {
@@ -33,12 +33,12 @@ public final class GrpcServer implements AutoCloseable {
      * @param cert PEM certificate chain and {@code key} PKCS#8 PEM key; both null: plaintext (loopback tests only)
      * @param auth the tokens, or null to accept any caller (loopback tests only)
      */
-    public GrpcServer(FedServer fed, int port, Path cert, Path key, TokenAuth auth) throws IOException {
+    public GrpcServer(ServerNode fed, int port, Path cert, Path key, TokenAuth auth) throws IOException {
         this(fed, null, port, cert, key, auth);
     }
 
     /** @param bind the address to listen on (e.g. 127.0.0.1), or null for every interface */
-    public GrpcServer(FedServer fed, String bind, int port, Path cert, Path key, TokenAuth auth) throws IOException {
+    public GrpcServer(ServerNode fed, String bind, int port, Path cert, Path key, TokenAuth auth) throws IOException {
         ServerCredentials creds = ConnectionLog.wrap(cert == null ? InsecureServerCredentials.create()
                 : TlsServerCredentials.create(cert.toFile(), key.toFile()), cert != null, fed.log());
         Service svc = new Service(fed, auth);
@@ -62,10 +62,10 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     private static final class Service extends FederationGrpc.FederationImplBase {
-        private final FedServer fed;
+        private final ServerNode fed;
         private final TokenAuth auth;
 
-        Service(FedServer fed, TokenAuth auth) {
+        Service(ServerNode fed, TokenAuth auth) {
             this.fed = fed;
             this.auth = auth;
         }

@@ -50,25 +50,25 @@ public final class LoadTest implements Callable<Integer> {
         Path certDir = Files.createTempDirectory("forler-loadtest");
         Certs.Written c = plaintext ? null : Certs.generate(certDir, List.of(), devices);
         Map<Integer, String> tokens = plaintext ? null : TokenAuth.read(c.tokens());
-        FedServer.Options o = new FedServer.Options(s, localSteps, 1f, ForlerServer.Broadcast.AVERAGE, Duration.ofSeconds(600), devices,
+        ServerNode.Options o = new ServerNode.Options(s, localSteps, 1f, ForlerServer.Broadcast.AVERAGE, Duration.ofSeconds(600), devices,
                 1e6, 0, out, false);
         java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
-        FedServer fed = new FedServer(data(size, 99), o, System.out);
+        ServerNode fed = new ServerNode(data(size, 99), o, System.out);
         ExecutorService pool = Executors.newCachedThreadPool();
-        FedServer.Result r;
+        ServerNode.Result r;
         try (GrpcServer g = new GrpcServer(fed, 0, plaintext ? null : c.cert(), plaintext ? null : c.key(),
                 plaintext ? null : new TokenAuth(tokens, System.out))) {
-            Future<FedServer.Result> run = pool.submit(fed::run);
-            List<Future<FedDevice.Summary>> devs = new ArrayList<>();
+            Future<ServerNode.Result> run = pool.submit(fed::run);
+            List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
             for (int k = 0; k < devices; k++) {
                 int kk = k;
-                FedDevice d = new FedDevice(new FedDevice.Options("localhost:" + g.port(), k, plaintext ? null : c.cert(),
+                DeviceNode d = new DeviceNode(new DeviceNode.Options("localhost:" + g.port(), k, plaintext ? null : c.cert(),
                         plaintext ? null : tokens.get(k), null, Duration.ofSeconds(60), 0), x -> data(size, kk), quiet);
                 devs.add(pool.submit(() -> { try (d) { return d.run(); } }));
             }
             r = run.get();
             fed.awaitGoodbyes(Duration.ofSeconds(10));
-            for (Future<FedDevice.Summary> f : devs) f.get();
+            for (Future<DeviceNode.Summary> f : devs) f.get();
         } finally {
             pool.shutdownNow();
         }

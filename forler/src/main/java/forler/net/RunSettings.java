@@ -6,7 +6,7 @@ import forler.rl.ForlerDevice;
 
 /**
  * The {@link Settings} message the server hands every device, and the device and rectification configs both
- * sides derive from it exactly as the in-process runtime ({@code forler.fed.Federation}) does from its flags.
+ * sides derive from it exactly as the in-process runtime ({@code forler.fed.FedSimulation}) does from its flags.
  */
 public final class RunSettings {
     private RunSettings() {}
@@ -18,7 +18,7 @@ public final class RunSettings {
                 .setDelta(rect.period()).setSamples(rect.samples()).setIterations(rect.iterations()).build();
     }
 
-    /** ForlerDevice defaults with the run's sizes, batch and α1, α2 (as Federation builds it). */
+    /** ForlerDevice defaults with the run's sizes, batch and α1, α2 (as FedSimulation builds it). */
     public static ForlerDevice.Config device(Settings s) {
         ForlerDevice.Config d = ForlerDevice.Config.defaults();
         return new ForlerDevice.Config(s.getHidden(), s.getDepth(), d.gamma(), d.tau(), d.actorLr(), d.criticLr(), d.cqlWeight(),

@@ -38,15 +38,15 @@ class ExperimentsTest {
 
     /** E5's runs, written by hand: global 10 (4 good devices) or 5 (+2 random), good devices 20 + 10·seed, random ones −40. */
     static void writeE5(Experiments e) throws Exception {
-        for (Map.Entry<Path, Federation.Options> r : e.runs("e5").entrySet()) {
+        for (Map.Entry<Path, FedSimulation.Options> r : e.runs("e5").entrySet()) {
             int devices = r.getValue().devices();
             writeRun(r.getKey(), devices, devices == 4 ? 10 : 5, 20 + 10 * r.getValue().seed(), -40);
         }
     }
 
     /** Writes each hand-written run's rounds.json with the settings of the run the experiment asks for (else it would run it again). */
-    static void recordSettings(Map<Path, Federation.Options> runs) throws Exception {
-        for (Map.Entry<Path, Federation.Options> r : runs.entrySet()) {
+    static void recordSettings(Map<Path, FedSimulation.Options> runs) throws Exception {
+        for (Map.Entry<Path, FedSimulation.Options> r : runs.entrySet()) {
             Path csv = r.getKey().resolve("rounds.csv");
             String rows = Files.readString(csv); // kept as written: RunLog would round the hand-computed scores to 6 digits
             RunLog log = new RunLog(r.getKey(), "rounds");
@@ -61,7 +61,7 @@ class ExperimentsTest {
     void aRunMadeWithOtherSettingsIsRunAgain(@TempDir Path out) throws Exception {
         // every run records the settings asked for, except one that says hidden 32 where the experiment asks 16:
         // that one alone is run again (the dataset function is the first thing a run calls)
-        Federation.Options base = FederationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
         java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
         Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
             built.incrementAndGet();
@@ -78,7 +78,7 @@ class ExperimentsTest {
 
     @Test
     void e5ReportsTheGoodDevicesLocalScoreAndTheShareKept(@TempDir Path out) throws Exception {
-        Federation.Options base = FederationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Experiments e = new Experiments(base, List.of("pendulum"), 2, out, r -> {
             throw new AssertionError("nothing should train: every run is complete");
@@ -107,17 +107,17 @@ class ExperimentsTest {
         assertTrue(Files.size(out.resolve("e5").resolve("e5.png")) > 0 && Files.size(out.resolve("e5").resolve("e5-local.png")) > 0);
     }
 
-    /** FederationTest's tiny options with {@code devices} devices holding {@code kinds} (cycled). */
-    static Federation.Options withKinds(int devices, List<String> kinds) {
-        return FederationTest.tiny("forler", 1, null, false, 1).withDevices(devices).withKinds(kinds);
+    /** FedSimulationTest's tiny options with {@code devices} devices holding {@code kinds} (cycled). */
+    static FedSimulation.Options withKinds(int devices, List<String> kinds) {
+        return FedSimulationTest.tiny("forler", 1, null, false, 1).withDevices(devices).withKinds(kinds);
     }
 
     @Test
     void goodLocalSkipsTheRandomDevicesAsTheKindsCycle() {
-        Federation.Options o = withKinds(4, List.of("medium", "random"));
+        FedSimulation.Options o = withKinds(4, List.of("medium", "random"));
         Map<String, Double> round = Map.of("local_score_0", 10.0, "local_score_1", -50.0, "local_score_2", 30.0, "local_score_3", -70.0);
         assertEquals(20, Summary.goodLocal(List.of(round), o.devices(), o.kinds()).get(0).get("local_good"), 1e-12); // devices 0 and 2
-        Federation.Options allRandom = withKinds(2, List.of("random"));
+        FedSimulation.Options allRandom = withKinds(2, List.of("random"));
         assertTrue(Summary.goodLocal(List.of(round), allRandom.devices(), allRandom.kinds()).get(0).get("local_good").isNaN());
     }
 

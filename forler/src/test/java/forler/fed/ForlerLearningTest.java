@@ -39,7 +39,7 @@ class ForlerLearningTest {
 
     @Test
     void aShortRunOnPendulumImprovesTheGlobalPolicyClearly(@TempDir Path dir) throws Exception {
-        Federation.Options o = Federation.Options.defaults().withTask("pendulum").withDevices(3)
+        FedSimulation.Options o = FedSimulation.Options.defaults().withTask("pendulum").withDevices(3)
                 .withKinds(List.of("medium", "medium-replay", "expert")).withPerDevice(5000).withServerSize(1000).withRounds(10)
                 .withLocalSteps(100).withEvalEpisodes(5).withSeed(0).withOut(dir.resolve("run")).withHidden(64).withDepth(2).withBatch(128)
                 .withRect(ActorRectification.Config.defaults().withPeriod(5))
@@ -48,7 +48,7 @@ class ForlerLearningTest {
                 .withObsNorm(ObsNorm.NONE).withQuiet(true);
         DatasetBuilder data = new DatasetBuilder(DatasetBuilder.registryEnvs(), BehaviourPolicies.provider(),
                 new DatasetCache(dir.resolve("datasets")), false);
-        List<Map<String, Double>> rows = new Federation(o, data::build, new PrintStream(java.io.OutputStream.nullOutputStream())).run().rows();
+        List<Map<String, Double>> rows = new FedSimulation(o, data::build, new PrintStream(java.io.OutputStream.nullOutputStream())).run().rows();
 
         double first = rows.get(0).get("global_score");
         double last3 = rows.subList(rows.size() - 3, rows.size()).stream().mapToDouble(r -> r.get("global_score")).average().orElseThrow();

@@ -23,7 +23,7 @@ class ConnectionTest {
 
     private GrpcServer serve(boolean tls, String bind) throws IOException {
         Settings s = NetFixture.settings(1, 1, 2);
-        FedServer fed = new FedServer(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(60), 1, dir.resolve("server")), log);
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(60), 1, dir.resolve("server")), log);
         Certs.Written c = NetFixture.certs();
         return new GrpcServer(fed, bind, 0, tls ? c.cert() : null, tls ? c.key() : null, null);
     }
@@ -31,7 +31,7 @@ class ConnectionTest {
     /** A device that would retry an unreachable server for 60 s: it must give up well before, naming the mismatch. */
     private String failingDevice(GrpcServer g, boolean tls) throws Exception {
         long t0 = System.nanoTime();
-        try (FedDevice d = new FedDevice(new FedDevice.Options("localhost:" + g.port(), 0, tls ? NetFixture.certs().cert() : null, null,
+        try (DeviceNode d = new DeviceNode(new DeviceNode.Options("localhost:" + g.port(), 0, tls ? NetFixture.certs().cert() : null, null,
                 null, Duration.ofSeconds(60), 0), x -> NetFixture.deviceData(x, 0), log)) {
             String msg = assertThrows(IOException.class, d::run).getMessage();
             double s = (System.nanoTime() - t0) / 1e9;
@@ -72,7 +72,7 @@ class ConnectionTest {
     @Test
     void aDeviceThatDoesNotTrustTheCertificateStopsAtOnceAndTheServerLogsTheHandshake() throws Exception {
         Certs.Written other = Certs.generate(dir.resolve("other"), java.util.List.of(), 1); // another server's certificate
-        try (GrpcServer g = serve(true, null); FedDevice d = new FedDevice(new FedDevice.Options("localhost:" + g.port(), 0, other.cert(),
+        try (GrpcServer g = serve(true, null); DeviceNode d = new DeviceNode(new DeviceNode.Options("localhost:" + g.port(), 0, other.cert(),
                 null, null, Duration.ofSeconds(60), 0), x -> NetFixture.deviceData(x, 0), log)) {
             long t0 = System.nanoTime();
             String msg = assertThrows(IOException.class, d::run).getMessage();

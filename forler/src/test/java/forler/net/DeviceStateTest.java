@@ -25,8 +25,8 @@ class DeviceStateTest {
     @AfterEach
     void stop() { pool.shutdownNow(); }
 
-    private FedDevice device(GrpcServer g, Path state) throws Exception {
-        return new FedDevice(new FedDevice.Options("localhost:" + g.port(), 0, null, null, state, Duration.ofSeconds(20), 0),
+    private DeviceNode device(GrpcServer g, Path state) throws Exception {
+        return new DeviceNode(new DeviceNode.Options("localhost:" + g.port(), 0, null, null, state, Duration.ofSeconds(20), 0),
                 x -> NetFixture.deviceData(x, 0), log);
     }
 
@@ -34,10 +34,10 @@ class DeviceStateTest {
     void aStateFromAnotherRunIsRefused() throws Exception {
         Settings s = NetFixture.settings(1, 1, 2);
         Path state = dir.resolve("device0.safetensors");
-        FedServer fed = new FedServer(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(30), 1, dir.resolve("a")), log);
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(30), 1, dir.resolve("a")), log);
         try (GrpcServer g = new GrpcServer(fed, "127.0.0.1", 0, null, null, null)) {
-            Future<FedServer.Result> run = pool.submit(fed::run);
-            try (FedDevice d = device(g, state)) {
+            Future<ServerNode.Result> run = pool.submit(fed::run);
+            try (DeviceNode d = device(g, state)) {
                 assertEquals(1, d.run().trained());
             }
             run.get(30, TimeUnit.SECONDS);
@@ -45,8 +45,8 @@ class DeviceStateTest {
         assertEquals("7", StateDict.read(state).meta.get("run.seed"), "the state records the run's settings");
 
         Settings other = s.toBuilder().setSeed(8).build(); // the same commands with another --seed: another run
-        FedServer fed2 = new FedServer(NetFixture.serverData(other), NetFixture.options(other, Duration.ofSeconds(30), 1, dir.resolve("b")), log);
-        try (GrpcServer g = new GrpcServer(fed2, "127.0.0.1", 0, null, null, null); FedDevice d = device(g, state)) {
+        ServerNode fed2 = new ServerNode(NetFixture.serverData(other), NetFixture.options(other, Duration.ofSeconds(30), 1, dir.resolve("b")), log);
+        try (GrpcServer g = new GrpcServer(fed2, "127.0.0.1", 0, null, null, null); DeviceNode d = device(g, state)) {
             String msg = assertThrows(IllegalStateException.class, d::run).getMessage();
             assertTrue(msg.contains("seed 7") && msg.contains("seed 8") && msg.contains("another run"), msg);
         }

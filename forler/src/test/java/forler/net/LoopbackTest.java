@@ -41,18 +41,18 @@ class LoopbackTest {
     @AfterEach
     void stop() { pool.shutdownNow(); }
 
-    private record Running(FedServer fed, GrpcServer grpc, TokenAuth auth, Future<FedServer.Result> result) {}
+    private record Running(ServerNode fed, GrpcServer grpc, TokenAuth auth, Future<ServerNode.Result> result) {}
 
     private Running serve(Settings s, Duration deadline, int minDevices) throws IOException {
         Certs.Written c = NetFixture.certs();
-        FedServer fed = new FedServer(NetFixture.serverData(s), NetFixture.options(s, deadline, minDevices, dir.resolve("server")), log);
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), NetFixture.options(s, deadline, minDevices, dir.resolve("server")), log);
         TokenAuth auth = new TokenAuth(TokenAuth.read(c.tokens()), log);
         GrpcServer g = new GrpcServer(fed, 0, c.cert(), c.key(), auth);
         return new Running(fed, g, auth, pool.submit(fed::run));
     }
 
-    private FedDevice device(Running srv, int k, String token) throws IOException {
-        return new FedDevice(new FedDevice.Options("localhost:" + srv.grpc().port(), k, NetFixture.certs().cert(), token,
+    private DeviceNode device(Running srv, int k, String token) throws IOException {
+        return new DeviceNode(new DeviceNode.Options("localhost:" + srv.grpc().port(), k, NetFixture.certs().cert(), token,
                 dir.resolve("device" + k + ".safetensors"), Duration.ofSeconds(20), 0), s -> NetFixture.deviceData(s, k), log);
     }
 
@@ -62,13 +62,13 @@ class LoopbackTest {
     void sameBitsAsTheInProcessRuntime() throws Exception {
         Settings s = NetFixture.settings(3, 2, 5);
         Running srv = serve(s, Duration.ofSeconds(60), 1);
-        List<Future<FedDevice.Summary>> devs = new ArrayList<>();
+        List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
-            FedDevice d = device(srv, k, token(k));
+            DeviceNode d = device(srv, k, token(k));
             devs.add(pool.submit(() -> { try (d) { return d.run(); } }));
         }
-        FedServer.Result r = srv.result().get(60, TimeUnit.SECONDS);
-        for (Future<FedDevice.Summary> f : devs) assertEquals(new FedDevice.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
+        ServerNode.Result r = srv.result().get(60, TimeUnit.SECONDS);
+        for (Future<DeviceNode.Summary> f : devs) assertEquals(new DeviceNode.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
         srv.grpc().close();
         for (Map<String, Double> row : r.rows()) assertEquals(3.0, row.get("devices_received"));
         Forler ref = NetFixture.inProcess(s, 2);
@@ -81,7 +81,7 @@ class LoopbackTest {
     void aWrongOrMissingTokenIsRefused() throws Exception {
         Settings s = NetFixture.settings(2, 1, 2);
         Running srv = serve(s, Duration.ofSeconds(60), 1);
-        try (FedDevice wrong = device(srv, 0, "not-a-token"); FedDevice other = device(srv, 0, token(1)); FedDevice none = device(srv, 0, null)) {
+        try (DeviceNode wrong = device(srv, 0, "not-a-token"); DeviceNode other = device(srv, 0, token(1)); DeviceNode none = device(srv, 0, null)) {
             IOException e = assertThrows(IOException.class, wrong::run);
             assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
             e = assertThrows(IOException.class, other::run); // device 1's token presented by device 0
@@ -99,9 +99,9 @@ class LoopbackTest {
     void aPoisonedUploadIsRejectedAndNeverMerged() throws Exception {
         Settings s = NetFixture.settings(3, 1, 3);
         Running srv = serve(s, Duration.ofSeconds(2), 2); // closes at 2 s once devices 0 and 1 are in
-        List<Future<FedDevice.Summary>> devs = new ArrayList<>();
+        List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
         for (int k = 0; k < 2; k++) {
-            FedDevice d = device(srv, k, token(k));
+            DeviceNode d = device(srv, k, token(k));
             devs.add(pool.submit(() -> { try (d) { return d.run(); } }));
         }
         // Device 2 uploads its received critic with one NaN in it.
@@ -121,8 +121,8 @@ class LoopbackTest {
         } finally {
             ch.shutdownNow();
         }
-        FedServer.Result r = srv.result().get(60, TimeUnit.SECONDS);
-        for (Future<FedDevice.Summary> f : devs) assertEquals(1, f.get(10, TimeUnit.SECONDS).accepted());
+        ServerNode.Result r = srv.result().get(60, TimeUnit.SECONDS);
+        for (Future<DeviceNode.Summary> f : devs) assertEquals(1, f.get(10, TimeUnit.SECONDS).accepted());
         srv.grpc().close();
         assertEquals(2.0, r.rows().get(0).get("devices_received"));
         assertEquals(1.0, r.rows().get(0).get("rejected"));

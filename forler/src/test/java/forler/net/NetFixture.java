@@ -38,8 +38,8 @@ final class NetFixture {
     }
 
     /** @param minDevices uploads a round needs before its deadline may close it (fault tests: the healthy devices) */
-    static FedServer.Options options(Settings s, Duration deadline, int minDevices, Path out) {
-        return new FedServer.Options(s, s.getLocalSteps(), 1f, ForlerServer.Broadcast.AVERAGE, deadline, minDevices, 1e4, 0, out, false);
+    static ServerNode.Options options(Settings s, Duration deadline, int minDevices, Path out) {
+        return new ServerNode.Options(s, s.getLocalSteps(), 1f, ForlerServer.Broadcast.AVERAGE, deadline, minDevices, 1e4, 0, out, false);
     }
 
     /** Device k's D_k, as `forler device --data random --size 300` builds it. */

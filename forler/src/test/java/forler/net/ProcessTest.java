@@ -61,7 +61,7 @@ class ProcessTest {
         return java(DeviceCommand.class, "device" + k + "-" + started.size(), a.toArray(new String[0]));
     }
 
-    private GrpcServer serve(FedServer fed) throws IOException {
+    private GrpcServer serve(ServerNode fed) throws IOException {
         Certs.Written c = NetFixture.certs();
         return new GrpcServer(fed, 0, c.cert(), c.key(), new TokenAuth(TokenAuth.read(c.tokens()), log));
     }
@@ -84,12 +84,12 @@ class ProcessTest {
     @Test
     void threeDeviceProcessesGiveTheInProcessBits() throws Exception {
         Settings s = NetFixture.settings(3, 2, 5);
-        FedServer fed = new FedServer(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(60), 1, dir.resolve("server")), log);
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(60), 1, dir.resolve("server")), log);
         try (GrpcServer g = serve(fed)) {
-            Future<FedServer.Result> run = pool.submit(fed::run);
+            Future<ServerNode.Result> run = pool.submit(fed::run);
             List<Process> devs = new ArrayList<>();
             for (int k = 0; k < 3; k++) devs.add(device(g.port(), k));
-            FedServer.Result r = run.get(90, TimeUnit.SECONDS);
+            ServerNode.Result r = run.get(90, TimeUnit.SECONDS);
             fed.awaitGoodbyes(Duration.ofSeconds(10));
             for (Process p : devs) exitsCleanly(p);
             for (Map<String, Double> row : r.rows()) assertEquals(3.0, row.get("devices_received"), logs());
@@ -101,9 +101,9 @@ class ProcessTest {
     @Test
     void aDeviceKilledMidRoundIsLeftOutAndRejoins() throws Exception {
         Settings s = NetFixture.settings(3, 4, 5);
-        FedServer fed = new FedServer(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(3), 2, dir.resolve("server")), log);
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), NetFixture.options(s, Duration.ofSeconds(3), 2, dir.resolve("server")), log);
         try (GrpcServer g = serve(fed)) {
-            Future<FedServer.Result> run = pool.submit(fed::run);
+            Future<ServerNode.Result> run = pool.submit(fed::run);
             Process d0 = device(g.port(), 0), d1 = device(g.port(), 1);
             Process slow = device(g.port(), 2, "--step-delay-ms", "400"); // 5 steps × 0.4 s: still training when killed
             while (fed.round() < 0) Thread.sleep(50);
@@ -111,7 +111,7 @@ class ProcessTest {
             slow.destroyForcibly().waitFor();
             while (fed.round() < 1) Thread.sleep(50);
             Process back = device(g.port(), 2, "--resume"); // restarted, at full speed
-            FedServer.Result r = run.get(90, TimeUnit.SECONDS);
+            ServerNode.Result r = run.get(90, TimeUnit.SECONDS);
             fed.awaitGoodbyes(Duration.ofSeconds(10));
             for (Process p : List.of(d0, d1, back)) exitsCleanly(p);
             assertEquals(2.0, r.rows().get(0).get("devices_received"), logs());
@@ -136,11 +136,11 @@ class ProcessTest {
                 "--tls-cert", c.cert().toString(), "--tls-key", c.key().toString(), "--tokens", c.tokens().toString(),
                 "--deadline-s", "60", "--eval-episodes", "0", "--out", out.toString()));
         Process first = java(ServerCommand.class, "server-first", args.toArray(new String[0]));
-        List<Future<FedDevice.Summary>> devs = new ArrayList<>();
+        List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
         Map<Integer, String> tokens = TokenAuth.read(c.tokens());
         for (int k = 0; k < 3; k++) {
             int kk = k;
-            FedDevice d = new FedDevice(new FedDevice.Options("localhost:" + port, k, c.cert(), tokens.get(k),
+            DeviceNode d = new DeviceNode(new DeviceNode.Options("localhost:" + port, k, c.cert(), tokens.get(k),
                     dir.resolve("device" + k + ".safetensors"), Duration.ofSeconds(60), 0), x -> NetFixture.deviceData(x, kk), log);
             devs.add(pool.submit(() -> { try (d) { return d.run(); } }));
         }
@@ -154,7 +154,7 @@ class ProcessTest {
         Process second = java(ServerCommand.class, "server-second", args.toArray(new String[0]));
         exitsCleanly(second);
         // Each device trained each round once: after the restart it re-sent the critic it had trained, not a new one.
-        for (Future<FedDevice.Summary> f : devs) assertEquals(3, f.get(30, TimeUnit.SECONDS).trained(), logs());
+        for (Future<DeviceNode.Summary> f : devs) assertEquals(3, f.get(30, TimeUnit.SECONDS).trained(), logs());
         assertTrue(logs().contains("resuming from"), logs());
 
         StateDict done = StateDict.read(ckpt);

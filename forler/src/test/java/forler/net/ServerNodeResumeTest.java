@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FedServerResumeTest {
+class ServerNodeResumeTest {
     @Test
     void aResumeWithAnotherSeedIsRefusedNamingTheFlag(@TempDir Path dir) throws Exception {
         // a checkpoint recording --seed 5; the server resumes with its fixture's seed: refused before anything is loaded
@@ -19,10 +19,10 @@ class FedServerResumeTest {
         StateDict saved = new StateDict();
         saved.meta.put("setting--seed", "5");
         saved.save(dir.resolve("checkpoint.safetensors"));
-        FedServer.Options o = NetFixture.options(s, Duration.ofSeconds(5), 1, dir);
-        FedServer.Options resumed = new FedServer.Options(o.settings(), o.serverSteps(), o.omegaS(), o.broadcast(), o.deadline(), o.minDevices(),
+        ServerNode.Options o = NetFixture.options(s, Duration.ofSeconds(5), 1, dir);
+        ServerNode.Options resumed = new ServerNode.Options(o.settings(), o.serverSteps(), o.omegaS(), o.broadcast(), o.deadline(), o.minDevices(),
                 o.maxNorm(), o.evalEpisodes(), o.out(), true);
-        FedServer fed = new FedServer(NetFixture.serverData(s), resumed, new PrintStream(new ByteArrayOutputStream()));
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), resumed, new PrintStream(new ByteArrayOutputStream()));
         IllegalStateException e = assertThrows(IllegalStateException.class, fed::run);
         assertTrue(e.getMessage().contains("--seed is " + s.getSeed()) && e.getMessage().contains("--seed 5"), e.getMessage());
     }

@@ -55,7 +55,7 @@ import java.util.TreeMap;
  *
  * <p>Uploads are checked by {@link UploadCheck}; a rejected upload is logged with its reason and never merged.
  */
-public final class FedServer {
+public final class ServerNode {
     /** Server-side settings (the devices get {@code settings}). */
     public record Options(
             Settings settings,                 // the run's shared settings (task, K, R, Γ, network sizes, seed, ...)
@@ -122,7 +122,7 @@ public final class FedServer {
     private final Set<Integer> seen = new HashSet<>(), told = new HashSet<>(); // devices that called; told FINISHED
     private long bytesDown, bytesUp, rejectedCount;
 
-    public FedServer(Transitions data, Options o, PrintStream log) {
+    public ServerNode(Transitions data, Options o, PrintStream log) {
         this.o = o;
         this.s = o.settings();
         this.log = log;
@@ -180,7 +180,7 @@ public final class FedServer {
                 if (env != null) {
                     ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
                     Rollouts.Stats g = Rollouts.evaluate(env, new Agent(server.learner::act, null, scale), o.evalEpisodes(),
-                            1_000_000L * (s.getSeed() + 1) + r * 1000L); // the evaluation seeds of forler.fed.Federation
+                            1_000_000L * (s.getSeed() + 1) + r * 1000L); // the evaluation seeds of forler.fed.FedSimulation
                     row.put("global_return", g.mean());
                     row.put("global_score", Tasks.info(s.getTask()).normalizedScore(g.mean()));
                 }

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
- * A federated offline RL method under the common harness ({@link Federation}): FORLER and the baselines.
+ * A federated offline RL method under the common harness ({@link FedSimulation}): FORLER and the baselines.
  * One round = broadcast → local training on every device (in parallel) → upload → server aggregation.
  */
-public interface Federated {
+public interface FedMethod {
     /** The CLI name: forler, fedcql, fedtd3bc, fedora, cql. */
     String name();
 

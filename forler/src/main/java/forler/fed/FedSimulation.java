@@ -53,7 +53,7 @@ import java.util.function.UnaryOperator;
  * whatever the split. rounds.csv gives the round's time by phase: device_s (all devices' local training, wall
  * time), rectify_s (FORLER: the rectification inside it, mean per device), server_s, eval_s and checkpoint_s.
  */
-public final class Federation {
+public final class FedSimulation {
     /**
      * A run's settings (the CLI's flags): {@link #defaults()} (the {@code forler run} defaults) edited with the
      * {@code with…} methods, each returning a copy. A new setting is one field here with its default, its accessor
@@ -216,7 +216,7 @@ public final class Federation {
     private final PrintStream log;
 
     /** @param datasets how a device's or the server's data is obtained (cached D4RL-style builds) */
-    public Federation(Options o, Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
+    public FedSimulation(Options o, Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
         this.o = o;
         this.datasets = datasets;
         this.log = log;
@@ -249,7 +249,7 @@ public final class Federation {
         List<Transitions> dev = new ArrayList<>();
         for (int k = 0; k < learnerRaw.size(); k++) dev.add(new DatasetTransitions(learnerRaw.get(k), scale, norm.learners().get(k)));
         Transitions server = new DatasetTransitions(serverRaw, scale, norm.global());
-        Federated method = create(dev, server);
+        FedMethod method = create(dev, server);
 
         Files.createDirectories(o.out());
         // rounds.json's info: every setting (keys as the flags, e.g. local_steps for --local-steps), then R and the score reference
@@ -367,7 +367,7 @@ public final class Federation {
         return Rollouts.evaluate(env, new Agent(net, norm, scale), o.evalEpisodes(), 1_000_000L * (o.seed() + 1) + round * 1000L);
     }
 
-    private Federated create(List<Transitions> dev, Transitions server) {
+    private FedMethod create(List<Transitions> dev, Transitions server) {
         int depth = o.depth();
         switch (o.algo()) {
             case "forler": {

@@ -15,26 +15,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FederationTest {
-    static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta) {
+class FedSimulationTest {
+    static FedSimulation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta) {
         return tiny(algo, rounds, out, resume, delta, 1f);
     }
 
-    static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS) {
+    static FedSimulation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS) {
         return tiny(algo, rounds, out, resume, delta, omegaS, 0);
     }
 
-    static Federation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS, int serverSteps) {
-        return Federation.Options.defaults().withAlgo(algo).withTask("pendulum").withDevices(2).withKinds(List.of("random"))
+    static FedSimulation.Options tiny(String algo, int rounds, Path out, boolean resume, int delta, float omegaS, int serverSteps) {
+        return FedSimulation.Options.defaults().withAlgo(algo).withTask("pendulum").withDevices(2).withKinds(List.of("random"))
                 .withPerDevice(400).withServerSize(100).withRounds(rounds).withLocalSteps(6).withEvalEpisodes(1).withSeed(3)
                 .withOut(out).withResume(resume).withHidden(16).withDepth(1).withBatch(32)
                 .withRect(ActorRectification.Config.defaults().withSearch(5, 2).withPeriod(delta)).withOmegaS(omegaS)
                 .withServerSteps(serverSteps).withQuiet(true);
     }
 
-    static Federation.Result run(Federation.Options o) throws Exception {
+    static FedSimulation.Result run(FedSimulation.Options o) throws Exception {
         DatasetBuilder b = new DatasetBuilder(DatasetBuilder.registryEnvs(), PolicyProvider.none(), null, false);
-        return new Federation(o, b::build, new PrintStream(new ByteArrayOutputStream())).run();
+        return new FedSimulation(o, b::build, new PrintStream(new ByteArrayOutputStream())).run();
     }
 
     @Test
@@ -102,7 +102,7 @@ class FederationTest {
     /** rounds.csv's rows without the columns that measure time. */
     static List<Map<String, Double>> untimedCsv(Path run) throws Exception {
         List<Map<String, Double>> rows = forler.io.RunLog.readCsv(run.resolve("rounds.csv"));
-        for (Map<String, Double> r : rows) r.keySet().removeIf(FederationTest::timed);
+        for (Map<String, Double> r : rows) r.keySet().removeIf(FedSimulationTest::timed);
         return rows;
     }
 
@@ -162,8 +162,8 @@ class FederationTest {
 
     @Test
     void optionsEditsAreCopiesAndTheNewSettingsAreRecorded() {
-        Federation.Options base = Federation.Options.defaults();
-        Federation.Options edited = base.withOmegaSPerHead(true).withBroadcast(ForlerServer.Broadcast.MIX).withObsNorm(ObsNorm.NONE)
+        FedSimulation.Options base = FedSimulation.Options.defaults();
+        FedSimulation.Options edited = base.withOmegaSPerHead(true).withBroadcast(ForlerServer.Broadcast.MIX).withObsNorm(ObsNorm.NONE)
                 .withRect(base.rect().withTemperature(ActorRectification.Temperature.SPREAD)).withEvalEvery(10).withDeviceThreads(2);
         assertEquals(ObsNorm.OWN, base.obsNorm());
         assertEquals(1, base.evalEvery());

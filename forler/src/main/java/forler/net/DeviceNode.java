@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 
 /**
  * One FORLER device as its own process (paper Algorithm 2 lines 5–13 over the network; docs/design.md §Federation): it reuses
- * {@link ForlerDevice} for the local training and talks to {@link FedServer} through {@link GrpcServer}.
+ * {@link ForlerDevice} for the local training and talks to {@link ServerNode} through {@link GrpcServer}.
  *
  * <p>Loop: fetch the open round's π_o and critic pair → {@link ForlerDevice#receive} → Γ local steps → save its
  * own state (atomic) → upload the critic heads. After a restart it loads that state; if the server is still
@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * training again, so a restart changes no number. Calls that fail because the server is unreachable or slow
  * are retried with backoff for {@code giveUpAfter}; a refused token ends the device with an error.
  */
-public final class FedDevice implements AutoCloseable {
+public final class DeviceNode implements AutoCloseable {
     /**
      * @param target      host:port of the server
      * @param ca          PEM certificate the server's must chain to; null: plaintext (loopback tests only)
@@ -55,7 +55,7 @@ public final class FedDevice implements AutoCloseable {
     /** What the device did: rounds trained, uploads accepted and rejected. */
     public record Summary(int trained, int accepted, int rejected) {}
 
-    private static final long FETCH_DEADLINE_S = FedServer.LONG_POLL.toSeconds() + 15, CALL_DEADLINE_S = 60;
+    private static final long FETCH_DEADLINE_S = ServerNode.LONG_POLL.toSeconds() + 15, CALL_DEADLINE_S = 60;
 
     private final Options o;
     private final Function<Settings, Transitions> data;
@@ -64,7 +64,7 @@ public final class FedDevice implements AutoCloseable {
     private final FederationGrpc.FederationBlockingStub stub;
 
     /** @param data the device's D_k, made once the server's settings (task, seed) are known */
-    public FedDevice(Options o, Function<Settings, Transitions> data, PrintStream log) throws IOException {
+    public DeviceNode(Options o, Function<Settings, Transitions> data, PrintStream log) throws IOException {
         this.o = o;
         this.data = data;
         this.log = log;

@@ -19,7 +19,7 @@ import java.util.function.Function;
  * receive the average at the start of the next round, so between rounds each still holds its own local policy.
  * Subclasses say which networks travel ({@link #broadcastTo}, {@link #aggregate}).
  */
-abstract class FedAvgLearners<L extends Learner> implements Federated {
+abstract class FedAvgMethod<L extends Learner> implements FedMethod {
     /** Builds a learner for (obs dim, act dim, seed). */
     interface Factory<L> {
         L create(int obsDim, int actDim, long seed);
@@ -32,7 +32,7 @@ abstract class FedAvgLearners<L extends Learner> implements Federated {
     private final int localSteps, batch;
     private final String name;
 
-    FedAvgLearners(String name, List<Transitions> data, Factory<L> factory, int localSteps, int batch, long seed) {
+    FedAvgMethod(String name, List<Transitions> data, Factory<L> factory, int localSteps, int batch, long seed) {
         this.name = name;
         this.data = data;
         this.localSteps = localSteps;
