@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,37 +91,37 @@ class ReportCommandTest {
     }
 
     /**
-     * The README's E1 row at 50 evaluation episodes is what {@code forler report} makes of the committed runs
-     * (results/experiments-e1-eval50, older layout, copied into the current one by {@code --copy-to}): the global scores of
-     * FORLER, Fed-CQL, Fed-TD3BC, FEDORA and central CQL.
+     * {@code --copy-to} brings runs of the older {@code <id>/runs/<variant>-s<S>/} layout (with variants.csv and
+     * summary.csv beside them) into the current one, and their summary is the same: the committed E1 runs at 50
+     * evaluation episodes (results/e1-eval50), laid out the older way here, copied back give the committed summary.csv.
      */
     @Test
-    void theReadmesE1RowIsTheReportOfTheCommittedRuns(@TempDir Path dir) throws Exception {
-        Path committed = Path.of("..", "results", "experiments-e1-eval50");
-        try (Stream<Path> s = Files.walk(committed)) {
-            for (Path p : s.toList()) {
-                Path to = dir.resolve(committed.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(to);
-                else Files.copy(p, to);
+    void copyToBringsRunsOfTheOlderLayoutOverWithTheSameSummary(@TempDir Path dir) throws Exception {
+        Path committed = Path.of("..", "results", "e1-eval50", "e1"), old = dir.resolve("old").resolve("e1");
+        List<String> summary = Files.readAllLines(committed.resolve("summary.csv"));
+        List<String> variants = new ArrayList<>(List.of("variant,series,label"));
+        for (int i = 1; i < summary.size(); i++) {
+            String[] c = summary.get(i).split(",");
+            variants.add((i - 1) + "," + c[1] + "," + c[0]);
+            Path task = committed.resolve(c[0].substring(c[0].indexOf('-') + 1)).resolve(c[0]);
+            try (Stream<Path> s = Files.list(task)) {
+                for (Path seed : s.filter(Files::isDirectory).toList()) {
+                    Path to = old.resolve("runs").resolve(c[0] + "-s" + seed.getFileName().toString().substring("seed-".length()));
+                    Files.createDirectories(to);
+                    for (String f : List.of("rounds.csv", "rounds.json")) Files.copy(seed.resolve(f), to.resolve(f));
+                }
             }
         }
+        Files.write(old.resolve("variants.csv"), variants);
+        Files.write(old.resolve("summary.csv"), summary);
         Path moved = dir.resolve("new");
-        MainTest.Outcome o = forler("report", dir.toString(), "--policy", "global", "--copy-to", moved.toString());
+        MainTest.Outcome o = forler("report", dir.resolve("old").toString(), "--policy", "global", "--copy-to", moved.toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(Files.exists(moved.resolve("e1/pendulum/fedora-pendulum/seed-2/rounds.json")), "copied into the current layout");
-        assertTrue(Files.notExists(dir.resolve("e1/summary.md")), "the older folder is left as it was");
+        assertTrue(Files.notExists(old.resolve("summary.md")), "the older folder is left as it was");
         String copied = Files.readString(moved.resolve("e1/README.md"));
         assertTrue(copied.contains("| local_steps | 100 |") && copied.contains("| algo | varies |") && copied.contains("runs copied from "), copied);
-        refused(forler("report", dir.toString(), "--copy-to", moved.toString()), "--copy-to", "already exists");
-        List<String> table = new ArrayList<>();
-        for (String line : Files.readAllLines(moved.resolve("e1/summary.md"))) {
-            if (line.startsWith("| ") && line.contains("-pendulum |")) table.add(line.split("\\|")[4].trim());
-        }
-        String row = Files.readAllLines(Path.of("..", "README.md")).stream().filter(l -> l.startsWith("| the same, 50 evaluation episodes |"))
-                .findFirst().orElseThrow();
-        List<String> readme = new ArrayList<>();
-        Matcher m = Pattern.compile("[−-]?\\d+\\.\\d ± \\d+\\.\\d").matcher(row.replace("**", ""));
-        while (m.find()) readme.add(m.group().replace('−', '-'));
-        assertEquals(table, readme);
+        refused(forler("report", dir.resolve("old").toString(), "--copy-to", moved.toString()), "--copy-to", "already exists");
+        assertArrayEquals(Files.readAllBytes(committed.resolve("summary.csv")), Files.readAllBytes(moved.resolve("e1/summary.csv")));
     }
 }
