@@ -9,12 +9,14 @@ Usage: python3 results/forler-e5-ablation/summarise.py   (prints a Markdown tabl
 import csv, glob, os, statistics
 
 here = os.path.dirname(os.path.abspath(__file__))
-sources = [(os.path.join(here, "..", "experiments-e5-long", "e5", "runs"), "e5-long: "),
-           (os.path.join(here, "runs"), "")]
+# E5-long's runs: results/e5-long/e5/pendulum/<variant>/seed-<S>/; this folder's: runs/<variant>-s<S>/
+sources = [(os.path.join(here, "..", "e5-long", "e5", "pendulum", "*", "seed-[0-9]", "rounds.csv"), "e5-long: "),
+           (os.path.join(here, "runs", "*-s[0-9]", "rounds.csv"), "")]
 variants = {}
-for root, prefix in sources:
-    for f in sorted(glob.glob(os.path.join(root, "*-s[0-9]", "rounds.csv"))):
-        name = os.path.basename(os.path.dirname(f)).rsplit("-s", 1)[0]
+for pattern, prefix in sources:
+    for f in sorted(glob.glob(pattern)):
+        run = os.path.dirname(f)
+        name = os.path.basename(os.path.dirname(run)) if prefix else os.path.basename(run).rsplit("-s", 1)[0]
         if prefix and "+2random" in name:
             continue
         rs = list(csv.DictReader(open(f)))

@@ -3,9 +3,9 @@
 # dims, cpu backend, 2 threads) against the exact-work PyTorch twin, alternating ROUNDS times in one window so that
 # both see the same machine. Needs the bench jar (./mvnw -q -DskipTests package) and Debian's python3-torch +
 # libopenblas0-pthread. Stop other jobs first (e.g. pkill -STOP -f 'forler sac').
-#   results/bench/trainstep-vs-torch.sh [ROUNDS]   → results/bench/trainstep-STAMP-rK.json, torch-trainstep-STAMP.jsonl
+#   bench/trainstep-vs-torch.sh [ROUNDS]   → results/bench/trainstep-STAMP-rK.json, torch-trainstep-STAMP.jsonl
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 rounds=${1:-3}
 day=$(date -u +%F-%H%M)  # one set of files per window
 for r in $(seq "$rounds"); do
