@@ -51,8 +51,8 @@ public final class RunOptions {
     ServerOptions server;
     @Option(names = "--omega-s-per-head", description = "FORLER's server: the ω_s gap summed over the 2K heads (each head feels ω_s, as ω_c on a device) instead of averaged.")
     boolean omegaSPerHead;
-    @Option(names = "--obs-norm", defaultValue = "own",
-            description = "State normalisation: own (each device from its own data, the server and the global policy from D_o), pooled (all devices' data) or none. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--obs-norm", defaultValue = "server",
+            description = "State normalisation: server (every network from D_o's statistics), own (each device from its own data, the server and the global policy from D_o), pooled (all devices' data) or none. Default: ${DEFAULT-VALUE}.")
     String obsNorm;
     @Mixin
     NetOptions net;

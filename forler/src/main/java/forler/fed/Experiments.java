@@ -4,6 +4,7 @@ import forler.data.Dataset;
 import forler.data.DatasetBuilder;
 import forler.io.RunLog;
 import forler.rl.ActorRectification;
+import forler.rl.ForlerServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -117,6 +118,14 @@ public final class Experiments {
             case "e5" -> e5();
             case "e6" -> e6();
             case "e7" -> e7();
+            // the harness's ablations (docs/design.md §Federation, §Server, §Rectification): one setting, its choices
+            case "norm" -> choice("norm", List.of("none", "server", "pooled", "own"), List.of("forler", "fedcql"),
+                    (o, v) -> o.withObsNorm(ObsNorm.parse(v)));
+            case "omega" -> choice("omega", List.of("averaged", "per-head"), List.of("forler"), (o, v) -> o.withOmegaSPerHead(v.equals("per-head")));
+            case "temp" -> choice("temp", List.of("fixed", "spread"), List.of("forler"),
+                    (o, v) -> o.withRect(o.rect().withTemperature(ActorRectification.Temperature.parse(v))));
+            case "broadcast" -> choice("broadcast", List.of("average", "own", "mix"), List.of("forler"),
+                    (o, v) -> o.withBroadcast(ForlerServer.Broadcast.parse(v)));
             default -> throw unknown(id);
         };
     }
@@ -223,6 +232,15 @@ public final class Experiments {
         return g;
     }
 
+    /** An ablation: for each algorithm, one variant per choice of one setting ({@code <algo>-<name>-<choice>}, x = its index). */
+    private List<Variant> choice(String name, List<String> choices, List<String> algos,
+                                 java.util.function.BiFunction<FedSimulation.Options, String, FedSimulation.Options> set) {
+        List<Variant> g = new ArrayList<>();
+        for (String algo : algos)
+            for (int i = 0; i < choices.size(); i++) g.add(new Variant(algo, algo + "-" + name + "-" + choices.get(i), i, set.apply(base.withAlgo(algo), choices.get(i))));
+        return g;
+    }
+
     // ------------------------------------------------------------------ option edits
 
     /** E1's tasks: each with its own default depth (2, or 3 for the MuJoCo-size tasks). */
@@ -244,20 +262,23 @@ public final class Experiments {
 
     // ------------------------------------------------------------------ helpers
 
-    /** Refuses an experiment id other than e1 … e7. */
+    /** The experiment ids: the paper's e1 … e7, then the harness's ablations. */
+    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast";
+
+    /** Refuses an experiment id other than e1 … e7 and the ablations. */
     public static void checkId(String id) {
-        if (!id.matches("e[1-7]")) throw unknown(id);
+        if (!id.matches(IDS)) throw unknown(id);
     }
 
     private static IllegalArgumentException unknown(String id) {
-        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7 or all");
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, or an ablation: norm, omega, temp, broadcast");
     }
 
     /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */
     static void checkId(String id, Path exp) {
-        if (id == null || !id.matches("e[1-7]")) {
+        if (id == null || !id.matches(IDS)) {
             throw new IllegalArgumentException(exp + ": not an experiment folder of `forler experiment` (its experiment is '" + id
-                    + "', not e1 … e7): report the --out folder of `forler experiment`");
+                    + "', not e1 … e7 or an ablation): report the --out folder of `forler experiment`");
         }
     }
 
@@ -273,6 +294,10 @@ public final class Experiments {
             case "e4" -> Set.of("alpha1", "alpha2");
             case "e5" -> Set.of("algo", "devices", "data", "kinds");
             case "e6" -> Set.of("delta", "alpha1");
+            case "norm" -> Set.of("algo", "obs_norm");
+            case "omega" -> Set.of("omega_s_per_head");
+            case "temp" -> Set.of("search_temp");
+            case "broadcast" -> Set.of("broadcast");
             default -> Set.of("delta");
         };
     }
@@ -286,6 +311,10 @@ public final class Experiments {
             case "e4" -> "alpha1 and alpha2";
             case "e5" -> "policy pollution";
             case "e6" -> "search period delta";
+            case "norm" -> "ablation: state normalisation rule";
+            case "omega" -> "ablation: omega_s averaged or per head";
+            case "temp" -> "ablation: search temperature";
+            case "broadcast" -> "ablation: server broadcast";
             default -> "rectification overhead";
         };
     }
@@ -297,6 +326,10 @@ public final class Experiments {
             case "e3" -> "transitions per device";
             case "e4" -> "coefficient value";
             case "e5" -> "devices (4 good, 6 = +2 random)";
+            case "norm" -> "0 none, 1 server, 2 pooled, 3 own";
+            case "omega" -> "0 averaged, 1 per head";
+            case "temp" -> "0 fixed, 1 spread";
+            case "broadcast" -> "0 average, 1 own, 2 mix";
             default -> "delta";
         };
     }

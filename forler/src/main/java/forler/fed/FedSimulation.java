@@ -39,9 +39,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>One harness for every method (docs/design.md §Federation):
  * <ul>
- *   <li>State normalisation ({@link ObsNorm}, {@code --obs-norm own}): each device normalises states with the
- *       statistics of its own data, the server (and the global policy's evaluation) with D_o's; centralized CQL
- *       with its own, pooled, data.</li>
+ *   <li>State normalisation ({@link ObsNorm}, {@code --obs-norm server}): every network, the devices' included,
+ *       normalises states with the statistics of the server's data D_o, so the averaged and stacked networks share
+ *       one input frame and no statistic leaves a device; centralized CQL with its own, pooled, data.</li>
  *   <li>Gradient steps: Γ local steps per device per round; centralized CQL, one learner on the pooled data,
  *       K·Γ per round (the federated methods' total), so that it is the upper reference it is meant to be.</li>
  *   <li>The same network sizes (--hidden, --depth, --batch) and the same evaluation (episodes, seeds per round).</li>
@@ -84,7 +84,7 @@ public final class FedSimulation {
         private boolean omegaSPerHead = false;   // ω_s's gap summed over the 2K heads (as ω_c) instead of averaged
         private int serverSteps = 0;             // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
         private ForlerServer.Broadcast broadcast = ForlerServer.Broadcast.AVERAGE;
-        private ObsNorm obsNorm = ObsNorm.OWN;   // state normalisation rule (see the class comment)
+        private ObsNorm obsNorm = ObsNorm.SERVER;   // state normalisation rule (see the class comment)
         private int deviceThreads = 0;           // threads training devices in parallel; 0 = min(K, processors)
         private boolean quiet = false;
 

@@ -10,17 +10,23 @@ import java.util.Locale;
  * The harness's state normalisation rule, the same for every method ({@code --obs-norm}): states become
  * (s − μ) / σ per dimension (TD3+BC's normalisation, σ floored), with μ, σ taken from
  * <ul>
- *   <li>{@link #OWN} (default): each device's own data D_k for that device's networks and its local policy; the
+ *   <li>{@link #OWN}: each device's own data D_k for that device's networks and its local policy; the
  *       server's D_o for the server's networks and the global policy (FORLER's π_o is trained on D_o; the FedAvg
  *       baselines' averaged policy is evaluated with D_o's statistics). Centralized CQL's one learner is device and
  *       server at once: its own data, all devices' pooled, normalises both. No statistic leaves a device.</li>
- *   <li>{@link #SERVER}: the server's D_o for every network, devices' included: one input frame for the averaged and
+ *   <li>{@link #SERVER} (default): the server's D_o for every network, devices' included: one input frame for the averaged and
  *       stacked networks, and no statistic leaves a device (D_o is the server's; centralized CQL, which has no D_o,
  *       uses its pooled data).</li>
  *   <li>{@link #POOLED}: every device's data pooled, for every network (what Fed-TD3BC and FEDORA used before the
  *       rule was common; it needs the devices' statistics in one place).</li>
  *   <li>{@link #NONE}: raw states (what FORLER, Fed-CQL and centralized CQL used before).</li>
  * </ul>
+ * Why {@link #SERVER}: FedAvg averages the devices' networks parameter by parameter and FORLER's server stacks the
+ * devices' critics and evaluates them on D_o's states, which only makes sense when every network reads states in one
+ * frame. Measured ({@code forler experiment norm}, pendulum, 3 devices, 10 rounds × 100 local steps, hidden 64, 3 seeds,
+ * last-3 global score): FORLER none 32.4, server 32.9, pooled 9.0, own 6.1; Fed-CQL 1.8, 2.9, 3.3, 6.4 (spread
+ * ±9 over seeds); the good devices' local score under server 26.4 against 10.1 without normalisation. Results in
+ * results/ablations/norm.
  */
 public enum ObsNorm {
     OWN, SERVER, POOLED, NONE;

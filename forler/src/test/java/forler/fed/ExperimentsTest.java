@@ -58,6 +58,34 @@ class ExperimentsTest {
     }
 
     @Test
+    void eachAblationChangesOnlyItsSettingAndReportsByVariantName(@TempDir Path out) throws Exception {
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
+            throw new IllegalStateException("trains: " + r);
+        }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Map<String, String> expected = Map.of(
+                "norm", "forler-norm-none:--obs-norm=none forler-norm-server:--obs-norm=server forler-norm-pooled:--obs-norm=pooled "
+                        + "forler-norm-own:--obs-norm=own fedcql-norm-none:--obs-norm=none fedcql-norm-server:--obs-norm=server "
+                        + "fedcql-norm-pooled:--obs-norm=pooled fedcql-norm-own:--obs-norm=own",
+                "omega", "forler-omega-averaged:--omega-s-per-head=false forler-omega-per-head:--omega-s-per-head=true",
+                "temp", "forler-temp-fixed:--search-temp=fixed forler-temp-spread:--search-temp=spread",
+                "broadcast", "forler-broadcast-average:--broadcast=average forler-broadcast-own:--broadcast=own forler-broadcast-mix:--broadcast=mix");
+        Map<String, String> baseSettings = base.settings();
+        for (Map.Entry<String, String> x : expected.entrySet()) {
+            StringBuilder got = new StringBuilder();
+            for (Map.Entry<Path, FedSimulation.Options> r : e.runs(x.getKey()).entrySet()) {
+                String flag = x.getValue().split(" ")[0].split(":")[1].split("=")[0];
+                Map<String, String> s = r.getValue().settings();
+                for (String k : s.keySet()) // nothing else differs from the base, the algorithm aside
+                    if (!k.equals(flag) && !k.equals("--algo") && !k.equals("--seed")) assertEquals(baseSettings.get(k), s.get(k), x.getKey() + " " + k);
+                got.append(got.length() == 0 ? "" : " ").append(r.getKey().getParent().getFileName()).append(':').append(flag).append('=').append(s.get(flag));
+            }
+            assertEquals(x.getValue(), got.toString(), x.getKey());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Experiments.checkId("norms"));
+    }
+
+    @Test
     void aRunMadeWithOtherSettingsIsRunAgain(@TempDir Path out) throws Exception {
         // every run records the settings asked for, except one that says hidden 32 where the experiment asks 16:
         // that one alone is run again (the dataset function is the first thing a run calls)
