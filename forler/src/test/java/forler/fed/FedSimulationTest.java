@@ -165,7 +165,7 @@ class FedSimulationTest {
         FedSimulation.Options base = FedSimulation.Options.defaults();
         FedSimulation.Options edited = base.withOmegaSPerHead(true).withBroadcast(ForlerServer.Broadcast.MIX).withObsNorm(ObsNorm.NONE)
                 .withRect(base.rect().withTemperature(ActorRectification.Temperature.SPREAD)).withEvalEvery(10).withDeviceThreads(2);
-        assertEquals(ObsNorm.OWN, base.obsNorm());
+        assertEquals(ObsNorm.SERVER, base.obsNorm());
         assertEquals(1, base.evalEvery());
         Map<String, String> s = edited.settings();
         assertEquals("true", s.get("--omega-s-per-head"));
