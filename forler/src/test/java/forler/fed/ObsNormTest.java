@@ -30,6 +30,19 @@ class ObsNormTest {
     }
 
     @Test
+    void serverGivesEveryNetworkDoSStatisticsAndCentralizedCqlItsPooledData() {
+        Dataset d0 = states(0f, 2f), d1 = states(10f, 14f), server = states(-1f, 1f, 3f, 5f);
+        ObsNorm.Stats s = ObsNorm.SERVER.stats(List.of(d0, d1), server);
+        for (Dataset.ObsStats x : List.of(s.learners().get(0), s.learners().get(1), s.global())) {
+            assertArrayEquals(new float[] {2f}, x.mean());                    // D_o's, for the devices too
+            assertEquals(Math.sqrt(5), x.std()[0], 1e-6);
+        }
+        ObsNorm.Stats central = ObsNorm.SERVER.stats(List.of(d0, d1), null); // no D_o: the pooled data's
+        assertArrayEquals(new float[] {6.5f}, central.global().mean());
+        assertArrayEquals(new float[] {6.5f}, central.learners().get(1).mean());
+    }
+
+    @Test
     void pooledGivesEveryNetworkTheDevicesPooledStatisticsAndNoneNothing() {
         Dataset d0 = states(0f, 2f), d1 = states(10f, 14f), server = states(-1f, 1f);
         ObsNorm.Stats pooled = ObsNorm.POOLED.stats(List.of(d0, d1), server);
@@ -45,6 +58,7 @@ class ObsNormTest {
     @Test
     void theFlagParsesAndNamesItsChoices() {
         assertEquals(ObsNorm.OWN, ObsNorm.parse("own"));
+        assertEquals(ObsNorm.SERVER, ObsNorm.parse("server"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ObsNorm.parse("global"));
         assertTrue(e.getMessage().contains("--obs-norm") && e.getMessage().contains("pooled"), e.getMessage());
         assertEquals(ObsNorm.POOLED, ObsNorm.former("fedora"));
