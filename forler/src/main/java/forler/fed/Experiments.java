@@ -158,6 +158,7 @@ public final class Experiments {
         boolean resume = false;
         if (Files.exists(csv) && Files.exists(json)) {
             Map<String, String> recorded = RunLog.readInfo(json), requested = recordedInfo(o);
+            FedSimulation.LATER_SETTINGS.forEach((flag, v) -> recorded.putIfAbsent(FedSimulation.infoKey(flag), v));
             String differs = requested.keySet().stream().filter(k -> !requested.get(k).equals(recorded.get(k))).findFirst().orElse(null);
             if (differs == null) {
                 List<Map<String, Double>> rows = RunLog.readCsv(csv);
