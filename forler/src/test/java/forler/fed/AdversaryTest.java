@@ -66,18 +66,19 @@ class AdversaryTest {
     }
 
     @Test
-    void withTheCheckTheFlippedDeviceIsLeftOutAndTheHonestOnesKept(@TempDir Path dir) throws Exception {
-        for (String algo : List.of("forler", "fedcql", "fedora")) {
+    void withTheCheckTheFlippedOrInflatedDeviceIsLeftOutAndTheHonestOnesKept(@TempDir Path dir) throws Exception {
+        for (String run : List.of("forler-flip", "fedcql-flip", "fedora-flip", "forler-inflate", "fedora-inflate")) {
+            String algo = run.split("-")[0];
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            Path out = dir.resolve(algo);
+            Path out = dir.resolve(run);
             FedSimulation.Options o = FedSimulationTest.tiny(algo, 2, out, false, 1).withDevices(4)
-                    .withAdversary(Adversary.FLIP).withRejectOutliers(true).withQuiet(false);
+                    .withAdversary(Adversary.parse(run.split("-")[1])).withRejectOutliers(true).withQuiet(false);
             DatasetBuilder b = new DatasetBuilder(DatasetBuilder.registryEnvs(), PolicyProvider.none(), null, false);
             new FedSimulation(o, b::build, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
             List<Map<String, Double>> rows = RunLog.readCsv(out.resolve("rounds.csv"));
             assertEquals(2, rows.size());
             for (Map<String, Double> row : rows) {
-                assertEquals(1.0, row.get("rejected"), algo + ": one upload left out: " + row);
+                assertEquals(1.0, row.get("rejected"), run + ": one upload left out: " + row);
                 double honest = row.get("upload_q_0");
                 for (int k = 1; k < 3; k++) assertTrue(Math.abs(row.get("upload_q_" + k) - honest) < Math.abs(row.get("upload_q_3") - honest), algo + " " + row);
             }
