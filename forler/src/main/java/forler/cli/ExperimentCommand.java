@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
                 + "share of each method's score kept with the 2 random devices."})
 public final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "e1, e2, e3, e4, e5, e6, e7, all, or an ablation of the harness: norm (state normalisation), omega (ω_s per head), temp (search temperature), broadcast")
+    @Parameters(index = "0", description = "e1, e2, e3, e4, e5, e6, e7, all, or an ablation of the harness: norm (state normalisation), omega (ω_s per head), temp (search temperature), broadcast, adversary (one adversarial device, --devices 4 for 1 of 4)")
     String id;
     @Mixin
     RunOptions opts;

@@ -3,6 +3,7 @@ package forler.cli;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
+import forler.fed.Adversary;
 import forler.fed.FedSimulation;
 import forler.fed.ObsNorm;
 import forler.rl.ActorRectification;
@@ -54,6 +55,14 @@ public final class RunOptions {
     @Option(names = "--obs-norm", defaultValue = "server",
             description = "State normalisation: server (every network from D_o's statistics), own (each device from its own data, the server and the global policy from D_o), pooled (all devices' data) or none. Default: ${DEFAULT-VALUE}.")
     String obsNorm;
+    @Option(names = "--adversary", defaultValue = "none",
+            description = "The last device uploads poisoned critics (it trains honestly): flip (the output layer's sign flipped, Q → −Q), "
+                    + "inflate (the output bias raised by 100, Q → Q + 100 on every action) or none; FORLER, Fed-CQL, Fed-TD3BC, FEDORA. Default: ${DEFAULT-VALUE}.")
+    String adversary;
+    @Option(names = "--reject-outliers",
+            description = "The server leaves out an uploaded critic whose mean Q on a fixed minibatch of D_o lies more than 3 median absolute "
+                    + "deviations from the median of the uploads (needs >= 3 uploads); rounds.csv counts them in `rejected`.")
+    boolean rejectOutliers;
     @Mixin
     NetOptions net;
     @Option(names = "--eval-episodes", defaultValue = "5", description = "Evaluation episodes per policy per evaluation. Default: ${DEFAULT-VALUE}.")
@@ -96,6 +105,10 @@ public final class RunOptions {
         Checks.weight("--alpha1", alpha1);
         Checks.weight("--alpha2", alpha2);
         Checks.folder("--cache", cache);
+        Adversary adv = Adversary.parse(adversary);
+        if (algo.equals("cql") && (adv != Adversary.NONE || rejectOutliers)) {
+            throw new IllegalArgumentException("--adversary and --reject-outliers need devices that upload critics: not --algo cql (one learner)");
+        }
         net.check(task);
         Checks.kindsFitDevices(data, devices);
         // networks: a few per device (actor, critics, targets) and the server's; data: every device's and D_o
@@ -112,6 +125,6 @@ public final class RunOptions {
                 .withResume(resume).withHidden(net.hidden).withDepth(net.depth(task)).withBatch(net.batch).withRect(rc)
                 .withAlpha1(alpha1).withAlpha2(alpha2).withOmegaS(server.omegaS()).withOmegaSPerHead(omegaSPerHead)
                 .withServerSteps(server.serverSteps(localSteps)).withBroadcast(b).withObsNorm(ObsNorm.parse(obsNorm))
-                .withDeviceThreads(deviceThreads);
+                .withDeviceThreads(deviceThreads).withAdversary(adv).withRejectOutliers(rejectOutliers);
     }
 }

@@ -126,6 +126,7 @@ public final class Experiments {
                     (o, v) -> o.withRect(o.rect().withTemperature(ActorRectification.Temperature.parse(v))));
             case "broadcast" -> choice("broadcast", List.of("average", "own", "mix"), List.of("forler"),
                     (o, v) -> o.withBroadcast(ForlerServer.Broadcast.parse(v)));
+            case "adversary" -> adversary();
             default -> throw unknown(id);
         };
     }
@@ -158,6 +159,7 @@ public final class Experiments {
         boolean resume = false;
         if (Files.exists(csv) && Files.exists(json)) {
             Map<String, String> recorded = RunLog.readInfo(json), requested = recordedInfo(o);
+            FedSimulation.LATER_SETTINGS.forEach((flag, v) -> recorded.putIfAbsent(FedSimulation.infoKey(flag), v));
             String differs = requested.keySet().stream().filter(k -> !requested.get(k).equals(recorded.get(k))).findFirst().orElse(null);
             if (differs == null) {
                 List<Map<String, Double>> rows = RunLog.readCsv(csv);
@@ -241,6 +243,22 @@ public final class Experiments {
         return g;
     }
 
+    /**
+     * Adversarial devices (docs/design.md §Adversarial devices): the last of the K devices (1 of 4 with --devices 4)
+     * uploads poisoned critics, none, flip or inflate (x = 0, 1, 2), without and with the server's outlier check
+     * ({@code <algo>-adversary-<mode>}, {@code <algo>-adversary-<mode>-checked}).
+     */
+    private List<Variant> adversary() {
+        List<Variant> g = new ArrayList<>();
+        for (String algo : List.of("forler", "fedcql", "fedora"))
+            for (boolean checked : List.of(false, true))
+                for (Adversary a : Adversary.values()) {
+                    FedSimulation.Options o = base.withAlgo(algo).withAdversary(a).withRejectOutliers(checked);
+                    g.add(new Variant(algo + (checked ? " checked" : ""), algo + "-adversary-" + a.flag() + (checked ? "-checked" : ""), a.ordinal(), o));
+                }
+        return g;
+    }
+
     // ------------------------------------------------------------------ option edits
 
     /** E1's tasks: each with its own default depth (2, or 3 for the MuJoCo-size tasks). */
@@ -263,7 +281,7 @@ public final class Experiments {
     // ------------------------------------------------------------------ helpers
 
     /** The experiment ids: the paper's e1 … e7, then the harness's ablations. */
-    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast";
+    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast|adversary";
 
     /** Refuses an experiment id other than e1 … e7 and the ablations. */
     public static void checkId(String id) {
@@ -271,7 +289,7 @@ public final class Experiments {
     }
 
     private static IllegalArgumentException unknown(String id) {
-        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, or an ablation: norm, omega, temp, broadcast");
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, or an ablation: norm, omega, temp, broadcast, adversary");
     }
 
     /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */
@@ -298,6 +316,7 @@ public final class Experiments {
             case "omega" -> Set.of("omega_s_per_head");
             case "temp" -> Set.of("search_temp");
             case "broadcast" -> Set.of("broadcast");
+            case "adversary" -> Set.of("algo", "adversary", "reject_outliers");
             default -> Set.of("delta");
         };
     }
@@ -315,6 +334,7 @@ public final class Experiments {
             case "omega" -> "ablation: omega_s averaged or per head";
             case "temp" -> "ablation: search temperature";
             case "broadcast" -> "ablation: server broadcast";
+            case "adversary" -> "one adversarial device (the last), with and without the server's outlier check";
             default -> "rectification overhead";
         };
     }
@@ -330,6 +350,7 @@ public final class Experiments {
             case "omega" -> "0 averaged, 1 per head";
             case "temp" -> "0 fixed, 1 spread";
             case "broadcast" -> "0 average, 1 own, 2 mix";
+            case "adversary" -> "adversary: 0 none, 1 flip, 2 inflate";
             default -> "delta";
         };
     }

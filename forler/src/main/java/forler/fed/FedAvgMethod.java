@@ -4,6 +4,7 @@ import forler.engine.Tensor;
 import forler.engine.nn.Module;
 import forler.io.StateDict;
 import forler.rl.Learner;
+import forler.rl.QEnsemble;
 import forler.rl.Transitions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,9 @@ import java.util.function.Function;
  * The FedAvg baselines' common round: every device receives the global model, trains its own learner for Γ steps
  * (in parallel), then the server averages the devices' networks weighted by p_k = |D_k| / |D|. The devices
  * receive the average at the start of the next round, so between rounds each still holds its own local policy.
- * Subclasses say which networks travel ({@link #broadcastTo}, {@link #aggregate}).
+ * Subclasses say which networks travel ({@link #broadcastTo}, {@link #aggregate}). The critics travel through
+ * {@link #averageCritic}: an adversary's is poisoned on the way, and with the outlier check a device whose critic is
+ * left out is left out of every average of the round, the weights renormalised over the kept devices ({@link Uploads}).
  */
 abstract class FedAvgMethod<L extends Learner> implements FedMethod {
     /** Builds a learner for (obs dim, act dim, seed). */
@@ -31,9 +34,12 @@ abstract class FedAvgMethod<L extends Learner> implements FedMethod {
     private final double[] weights;
     private final int localSteps, batch;
     private final String name;
+    private final Uploads uploads;
+    private List<Integer> kept;   // the devices aggregated this round
 
-    FedAvgMethod(String name, List<Transitions> data, Factory<L> factory, int localSteps, int batch, long seed) {
+    FedAvgMethod(String name, List<Transitions> data, Factory<L> factory, int localSteps, int batch, long seed, Uploads uploads) {
         this.name = name;
+        this.uploads = uploads;
         this.data = data;
         this.localSteps = localSteps;
         this.batch = batch;
@@ -49,14 +55,34 @@ abstract class FedAvgMethod<L extends Learner> implements FedMethod {
     /** Device d ← global, for the networks that travel; optimiser moments stay the device's own. */
     abstract void broadcastTo(L d);
 
-    /** Server step: global ← Σ_k p_k·device_k for the networks that travel (use {@link #average}). */
+    /** Server step: global ← Σ_k p_k·device_k for the networks that travel (use {@link #average}, {@link #averageCritic}). */
     abstract void aggregate();
 
-    /** global's module ← the |D_k|-weighted average of the devices' modules picked by {@code f}. */
+    /** The critic the outlier check evaluates: the one {@link #aggregate} averages through {@link #averageCritic}. */
+    abstract QEnsemble critic(L d);
+
+    /** global's module ← the |D_k|-weighted average of the kept devices' modules picked by {@code f}. */
     final void average(Function<L, Module> f) {
         List<Module> parts = new ArrayList<>();
-        for (L d : devices) parts.add(f.apply(d));
-        FedAvg.average(parts, weights, f.apply(global));
+        for (int k : kept) parts.add(f.apply(devices.get(k)));
+        FedAvg.average(parts, keptWeights(), f.apply(global));
+    }
+
+    /** {@link #average} of a critic as uploaded: the adversary's poisoned ({@link Uploads#upload}). */
+    final void averageCritic(Function<L, QEnsemble> f) {
+        List<Module> parts = new ArrayList<>();
+        for (int k : kept) parts.add(uploads.upload(k, devices.size(), f.apply(devices.get(k))));
+        FedAvg.average(parts, keptWeights(), f.apply(global));
+    }
+
+    /** p_k renormalised over the kept devices (p_k itself when all are kept). */
+    private double[] keptWeights() {
+        if (kept.size() == devices.size()) return weights;
+        double[] w = new double[kept.size()];
+        double total = 0;
+        for (int k : kept) total += weights[k];
+        for (int i = 0; i < w.length; i++) w[i] = weights[kept.get(i)] / total;
+        return w;
     }
 
     @Override public String name() { return name; }
@@ -82,9 +108,18 @@ abstract class FedAvgMethod<L extends Learner> implements FedMethod {
         for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
         long t1 = System.nanoTime();
         m.put("device_s", (t1 - t0) / 1e9);
+        List<QEnsemble> critics = new ArrayList<>();
+        if (uploads.checks()) for (int k = 0; k < devices.size(); k++) critics.add(uploads.upload(k, devices.size(), critic(devices.get(k))));
+        kept = uploads.checks() ? uploads.kept(r, critics, m) : allDevices();
         aggregate();
         m.put("server_s", (System.nanoTime() - t1) / 1e9);
         return m;
+    }
+
+    private List<Integer> allDevices() {
+        List<Integer> l = new ArrayList<>();
+        for (int k = 0; k < devices.size(); k++) l.add(k);
+        return l;
     }
 
     @Override public Tensor actGlobal(Tensor obs) { return global.act(obs); }

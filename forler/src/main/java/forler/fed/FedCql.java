@@ -2,6 +2,7 @@ package forler.fed;
 
 import forler.engine.nn.Modules;
 import forler.rl.Cql;
+import forler.rl.QEnsemble;
 import forler.rl.Transitions;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +14,22 @@ import java.util.Map;
  */
 public final class FedCql extends FedAvgMethod<Cql> {
     public FedCql(String name, List<Transitions> data, Cql.Config cfg, int localSteps, int batch, long seed) {
-        super(name, data, (obs, act, s) -> new Cql(obs, act, cfg, s), localSteps, batch, seed);
+        this(name, data, cfg, localSteps, batch, seed, Uploads.HONEST);
     }
+
+    /** @param uploads the adversary's poisoning of the critics and the server's outlier check ({@link Uploads}) */
+    public FedCql(String name, List<Transitions> data, Cql.Config cfg, int localSteps, int batch, long seed, Uploads uploads) {
+        super(name, data, (obs, act, s) -> new Cql(obs, act, cfg, s), localSteps, batch, seed, uploads);
+    }
+
+    @Override
+    QEnsemble critic(Cql c) { return c.critic.q; }
 
     @Override
     void aggregate() {
         average(c -> c.actor);
-        average(c -> c.critic.q);
-        average(c -> c.critic.target);
+        averageCritic(c -> c.critic.q);
+        averageCritic(c -> c.critic.target);
         average(c -> () -> Map.of("v", c.logAlpha));
     }
 

@@ -86,6 +86,8 @@ public final class FedSimulation {
         private ForlerServer.Broadcast broadcast = ForlerServer.Broadcast.AVERAGE;
         private ObsNorm obsNorm = ObsNorm.SERVER;   // state normalisation rule (see the class comment)
         private int deviceThreads = 0;           // threads training devices in parallel; 0 = min(K, processors)
+        private Adversary adversary = Adversary.NONE; // the last device's poisoning of its critic uploads (docs/design.md §Adversarial devices)
+        private boolean rejectOutliers = false;  // the server's outlier check on the uploaded critics ({@link Uploads})
         private boolean quiet = false;
 
         private Options() {}
@@ -130,6 +132,8 @@ public final class FedSimulation {
         public ForlerServer.Broadcast broadcast() { return broadcast; }
         public ObsNorm obsNorm() { return obsNorm; }
         public int deviceThreads() { return deviceThreads; }
+        public Adversary adversary() { return adversary; }
+        public boolean rejectOutliers() { return rejectOutliers; }
         public boolean quiet() { return quiet; }
 
         public Options withAlgo(String v) { return edit(o -> o.algo = v); }
@@ -158,6 +162,8 @@ public final class FedSimulation {
         public Options withBroadcast(ForlerServer.Broadcast v) { return edit(o -> o.broadcast = v); }
         public Options withObsNorm(ObsNorm v) { return edit(o -> o.obsNorm = v); }
         public Options withDeviceThreads(int v) { return edit(o -> o.deviceThreads = v); }
+        public Options withAdversary(Adversary v) { return edit(o -> o.adversary = v); }
+        public Options withRejectOutliers(boolean v) { return edit(o -> o.rejectOutliers = v); }
         public Options withQuiet(boolean v) { return edit(o -> o.quiet = v); }
 
         /** G: {@code serverSteps}, or Γ when it is 0. */
@@ -204,9 +210,17 @@ public final class FedSimulation {
             m.put("--depth", Integer.toString(depth()));
             m.put("--batch", Integer.toString(batch));
             m.put("--eval-episodes", Integer.toString(evalEpisodes));
+            m.put("--adversary", adversary.flag());
+            m.put("--reject-outliers", Boolean.toString(rejectOutliers));
             return m;
         }
     }
+
+    /**
+     * Settings recorded only since they were added, with the value every run recorded without them was made with
+     * (a run's recorded settings are completed with these before they are compared).
+     */
+    public static final Map<String, String> LATER_SETTINGS = Map.of("--adversary", Adversary.NONE.flag(), "--reject-outliers", "false");
 
     /** The result of a run: the last round's row and every row. */
     public record Result(Map<String, Double> last, List<Map<String, Double>> rows) {}
@@ -350,6 +364,7 @@ public final class FedSimulation {
         Map<String, String> m = new LinkedHashMap<>();
         s.meta.forEach((k, v) -> { if (k.startsWith(SETTING + "--")) m.put(k.substring(SETTING.length()), v); });
         if (!m.isEmpty()) m.putIfAbsent("--obs-norm", ObsNorm.former(m.getOrDefault("--algo", algo)).flag());
+        if (!m.isEmpty()) LATER_SETTINGS.forEach(m::putIfAbsent);
         return m;
     }
 
@@ -369,21 +384,26 @@ public final class FedSimulation {
 
     private FedMethod create(List<Transitions> dev, Transitions server) {
         int depth = o.depth();
+        if (o.algo().equals("cql") && (o.adversary() != Adversary.NONE || o.rejectOutliers())) {
+            throw new IllegalArgumentException("--adversary and --reject-outliers need devices that upload critics: not --algo cql (one learner)");
+        }
+        Uploads up = Uploads.of(o.adversary(), o.rejectOutliers(), server, o.seed() * 1000 + 998,
+                o.quiet() ? new PrintStream(java.io.OutputStream.nullOutputStream()) : log);
         switch (o.algo()) {
             case "forler": {
                 ForlerDevice.Config d = ForlerDevice.Config.defaults();
                 d = new ForlerDevice.Config(o.hidden(), depth, d.gamma(), d.tau(), d.actorLr(), d.criticLr(), d.cqlWeight(),
                         d.cqlSamples(), d.cqlNoise(), o.alpha1(), o.alpha2(), o.batch());
                 return new Forler(dev, server, new Forler.Config(o.localSteps(), o.serverStepsOrLocal(), o.omegaS(), o.omegaSPerHead(),
-                        o.broadcast(), d, o.rect()), o.seed());
+                        o.broadcast(), d, o.rect()), o.seed(), up);
             }
             case "fedcql":
-                return new FedCql("fedcql", dev, cqlConfig(), o.localSteps(), o.batch(), o.seed());
+                return new FedCql("fedcql", dev, cqlConfig(), o.localSteps(), o.batch(), o.seed(), up);
             case "fedtd3bc":
-                return new FedTd3Bc(dev, forler.rl.Td3Bc.Config.defaults().withNet(o.hidden(), depth), o.localSteps(), o.batch(), o.seed());
+                return new FedTd3Bc(dev, forler.rl.Td3Bc.Config.defaults().withNet(o.hidden(), depth), o.localSteps(), o.batch(), o.seed(), up);
             case "fedora":
                 return new Fedora(dev, Fedora.Config.defaults(forler.rl.Td3Bc.Config.defaults().withNet(o.hidden(), depth),
-                        o.localSteps(), o.batch()), o.seed());
+                        o.localSteps(), o.batch()), o.seed(), up);
             case "cql": // one learner on the pooled data, K·Γ steps per round: the federated methods' total budget
                 return new FedCql("cql", dev, cqlConfig(), o.devices() * o.localSteps(), o.batch(), o.seed());
             default:

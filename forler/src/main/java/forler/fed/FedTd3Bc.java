@@ -1,6 +1,7 @@
 package forler.fed;
 
 import forler.engine.nn.Modules;
+import forler.rl.QEnsemble;
 import forler.rl.Td3Bc;
 import forler.rl.Transitions;
 import java.util.List;
@@ -13,15 +14,23 @@ import java.util.List;
  */
 public final class FedTd3Bc extends FedAvgMethod<Td3Bc> {
     public FedTd3Bc(List<Transitions> data, Td3Bc.Config cfg, int localSteps, int batch, long seed) {
-        super("fedtd3bc", data, (obs, act, s) -> new Td3Bc(obs, act, cfg, s), localSteps, batch, seed);
+        this(data, cfg, localSteps, batch, seed, Uploads.HONEST);
     }
+
+    /** @param uploads the adversary's poisoning of the critics and the server's outlier check ({@link Uploads}) */
+    public FedTd3Bc(List<Transitions> data, Td3Bc.Config cfg, int localSteps, int batch, long seed, Uploads uploads) {
+        super("fedtd3bc", data, (obs, act, s) -> new Td3Bc(obs, act, cfg, s), localSteps, batch, seed, uploads);
+    }
+
+    @Override
+    QEnsemble critic(Td3Bc d) { return d.critic; }
 
     @Override
     void aggregate() {
         average(d -> d.actor);
         average(d -> d.actorTarget);
-        average(d -> d.critic);
-        average(d -> d.criticTarget);
+        averageCritic(d -> d.critic);
+        averageCritic(d -> d.criticTarget);
     }
 
     @Override

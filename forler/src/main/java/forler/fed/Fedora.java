@@ -158,9 +158,16 @@ public final class Fedora implements FedMethod {
     public final List<Device> devices = new ArrayList<>();
     public final TanhActor serverActor;
     public final QEnsemble serverCritic;
+    private final Uploads uploads;
 
     public Fedora(List<Transitions> data, Config cfg, long seed) {
+        this(data, cfg, seed, Uploads.HONEST);
+    }
+
+    /** @param uploads the adversary's poisoning of the critic and the server's outlier check ({@link Uploads}) */
+    public Fedora(List<Transitions> data, Config cfg, long seed, Uploads uploads) {
         this.cfg = cfg;
+        this.uploads = uploads;
         for (int k = 0; k < data.size(); k++) devices.add(new Device(data.get(k), cfg, seed * 1000 + 17 * k + 1));
         Rng rng = new Rng(seed * 1000 + 999);
         Td3Bc.Config c = cfg.learner();
@@ -182,23 +189,33 @@ public final class Fedora implements FedMethod {
         for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
         long t1 = System.nanoTime();
         m.put("device_s", (t1 - t0) / 1e9);
-        aggregate();
+        // the uploads: actor, critic and value v_k; the adversary's critic poisoned and its value the one that critic
+        // gives its policy (mean_{s∈D_k} Q̃_1(s, π_k(s)), as FEDORA's client computes v_k from the critic it sends)
+        List<QEnsemble> critics = new ArrayList<>();
+        double[] values = new double[devices.size()];
+        for (int k = 0; k < values.length; k++) {
+            Device d = devices.get(k);
+            critics.add(uploads.upload(k, values.length, d.learner.critic));
+            values[k] = uploads.adversary.poisons(k, values.length) ? value(d.learner.actor, critics.get(k), d.obs, d.data.obsDim()) : d.value;
+        }
+        aggregate(uploads.kept(r, critics, m), critics, values);
         m.put("server_s", (System.nanoTime() - t1) / 1e9);
         return m;
     }
 
-    /** Server step: actor and critic ← the devices' weighted by softmax(temperature·v_k). */
-    public void aggregate() {
-        double[] values = new double[devices.size()];
+    /** Server step: actor and critic ← the kept devices' uploads weighted by softmax(temperature·v_k) over them. */
+    private void aggregate(List<Integer> kept, List<QEnsemble> critics, double[] values) {
+        double[] v = new double[kept.size()];
         List<TanhActor> actors = new ArrayList<>();
-        List<QEnsemble> critics = new ArrayList<>();
-        for (int k = 0; k < values.length; k++) {
-            values[k] = devices.get(k).value;
+        List<QEnsemble> keptCritics = new ArrayList<>();
+        for (int i = 0; i < v.length; i++) {
+            int k = kept.get(i);
+            v[i] = values[k];
             actors.add(devices.get(k).learner.actor);
-            critics.add(devices.get(k).learner.critic);
+            keptCritics.add(critics.get(k));
         }
-        FedAvg.average(actors, valueWeights(values, cfg.tempActor()), serverActor);
-        FedAvg.average(critics, valueWeights(values, cfg.tempCritic()), serverCritic);
+        FedAvg.average(actors, valueWeights(v, cfg.tempActor()), serverActor);
+        FedAvg.average(keptCritics, valueWeights(v, cfg.tempCritic()), serverCritic);
     }
 
     @Override

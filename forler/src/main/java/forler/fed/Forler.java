@@ -34,10 +34,19 @@ public final class Forler implements FedMethod {
     public final Config cfg;
     public final List<ForlerDevice> devices = new ArrayList<>();
     public final ForlerServer server;
+    private final Uploads uploads;
+    private List<Integer> stacked;        // the devices whose pairs the server's critic stacks (all, unless left out by the check)
     private ForlerServer.Message pending; // the broadcast the devices receive at the start of the next round
 
     public Forler(List<Transitions> deviceData, Transitions serverData, Config cfg, long seed) {
+        this(deviceData, serverData, cfg, seed, Uploads.HONEST);
+    }
+
+    /** @param uploads the adversary's poisoning and the server's outlier check ({@link Uploads}) */
+    public Forler(List<Transitions> deviceData, Transitions serverData, Config cfg, long seed, Uploads uploads) {
         this.cfg = cfg;
+        this.uploads = uploads;
+        stacked = all(deviceData.size());
         for (int k = 0; k < deviceData.size(); k++) {
             devices.add(new ForlerDevice(k, deviceData.get(k), cfg.device(), cfg.rect(), seed * 1000 + 17 * k + 1));
         }
@@ -68,14 +77,44 @@ public final class Forler implements FedMethod {
         m.put("device_s", (t1 - t0) / 1e9);
         m.put("rectify_s", (rectifyNanos() - rectifyBefore) / 1e9 / devices.size());
         List<QEnsemble> critics = new ArrayList<>(), targets = new ArrayList<>();
-        for (ForlerDevice dev : devices) { // line 13: upload critic heads only
-            critics.add(dev.critic.q);
-            targets.add(dev.critic.target);
+        for (ForlerDevice dev : devices) { // line 13: upload critic heads only (the adversary's poisoned, docs/design.md §Adversarial devices)
+            critics.add(uploads.upload(dev.id, devices.size(), dev.critic.q));
+            targets.add(uploads.upload(dev.id, devices.size(), dev.critic.target));
         }
-        server.aggregate(critics, targets, cfg.serverSteps()).forEach((k, v) -> m.put("server_" + k, v)); // 16–18
-        pending = server.message(devices.size());                                                           // 19
+        stacked = uploads.kept(r, critics, m); // --reject-outliers: the min below is over the kept devices' heads only
+        server.aggregate(pick(critics), pick(targets), cfg.serverSteps()).forEach((k, v) -> m.put("server_" + k, v)); // 16–18
+        pending = broadcast();                                                                               // 19
         m.put("server_s", (System.nanoTime() - t1) / 1e9);
         return m;
+    }
+
+    private List<QEnsemble> pick(List<QEnsemble> all) {
+        List<QEnsemble> l = new ArrayList<>();
+        for (int k : stacked) l.add(all.get(k));
+        return l;
+    }
+
+    private static List<Integer> all(int devices) {
+        List<Integer> l = new ArrayList<>();
+        for (int k = 0; k < devices; k++) l.add(k);
+        return l;
+    }
+
+    /**
+     * The server's message for every device: {@link ForlerServer#message} when every pair was stacked; else pair i
+     * goes to the i-th stacked device and a device left out gets the average pair (under every --broadcast).
+     */
+    private ForlerServer.Message broadcast() {
+        if (stacked.size() == devices.size()) return server.message(devices.size());
+        ForlerServer.Message msg = server.message(stacked.size());
+        QEnsemble avgQ = server.learner.critic.averageGroups(2), avgT = server.learner.target.averageGroups(2);
+        List<QEnsemble> q = new ArrayList<>(), t = new ArrayList<>();
+        for (int k = 0; k < devices.size(); k++) {
+            int i = stacked.indexOf(k);
+            q.add(i >= 0 ? msg.critics().get(i) : avgQ);
+            t.add(i >= 0 ? msg.targets().get(i) : avgT);
+        }
+        return new ForlerServer.Message(msg.policy(), q, t);
     }
 
     @Override
@@ -102,13 +141,24 @@ public final class Forler implements FedMethod {
     public StateDict state() {
         StateDict s = new StateDict().put("server.", server.state());
         for (ForlerDevice d : devices) s.put("device" + d.id + ".", d.state());
+        if (stacked.size() < devices.size()) s.meta.put(STACKED, stacked.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         return s;
     }
 
     @Override
     public void load(StateDict s) {
+        String ids = s.meta.get(STACKED);
+        stacked = ids == null ? all(devices.size()) : java.util.Arrays.stream(ids.split(",")).map(Integer::valueOf).toList();
+        if (2 * stacked.size() != server.learner.critic.heads()) { // the checkpoint's stack has fewer heads: its shape first
+            QEnsemble pair = server.learner.critic.heads(0, 2);
+            server.learner.replaceCritic(QEnsemble.stack(java.util.Collections.nCopies(stacked.size(), pair)),
+                    QEnsemble.stack(java.util.Collections.nCopies(stacked.size(), pair)));
+        }
         server.load(s.sub("server."));
         for (ForlerDevice d : devices) d.load(s.sub("device" + d.id + "."));
-        pending = server.message(devices.size());
+        pending = broadcast();
     }
+
+    /** A checkpoint's record of the devices whose pairs the server's critic stacks, when not all ("0,1,3"). */
+    private static final String STACKED = "stacked_devices";
 }

@@ -60,6 +60,8 @@ class MainTest {
                 {"--obs-norm must be own, server, pooled or none", "run", "--obs-norm", "global"},
                 {"--search-temp must be fixed or spread", "run", "--search-temp", "hot"},
                 {"--broadcast must be average, own or mix", "run", "--broadcast", "all"},
+                {"--adversary must be none, flip or inflate", "run", "--adversary", "negate"},
+                {"not --algo cql", "run", "--algo", "cql", "--reject-outliers"},
                 {"--cache", "run", "--cache", file.toString()},
                 {"--devices is 2", "run", "--devices", "2", "--data", "medium,expert,random,medium-replay"},
                 {"--batch must be >= 1", "experiment", "e1", "--batch", "0"},

@@ -69,20 +69,34 @@ class ExperimentsTest {
                         + "fedcql-norm-pooled:--obs-norm=pooled fedcql-norm-own:--obs-norm=own",
                 "omega", "forler-omega-averaged:--omega-s-per-head=false forler-omega-per-head:--omega-s-per-head=true",
                 "temp", "forler-temp-fixed:--search-temp=fixed forler-temp-spread:--search-temp=spread",
-                "broadcast", "forler-broadcast-average:--broadcast=average forler-broadcast-own:--broadcast=own forler-broadcast-mix:--broadcast=mix");
+                "broadcast", "forler-broadcast-average:--broadcast=average forler-broadcast-own:--broadcast=own forler-broadcast-mix:--broadcast=mix",
+                "adversary", adversaryVariants());
         Map<String, String> baseSettings = base.settings();
         for (Map.Entry<String, String> x : expected.entrySet()) {
             StringBuilder got = new StringBuilder();
             for (Map.Entry<Path, FedSimulation.Options> r : e.runs(x.getKey()).entrySet()) {
-                String flag = x.getValue().split(" ")[0].split(":")[1].split("=")[0];
+                // the flags the ablation sets: those of its first variant ("label:--a=x,--b=y")
+                List<String> flags = java.util.Arrays.stream(x.getValue().split(" ")[0].split(":")[1].split(",")).map(f -> f.split("=")[0]).toList();
                 Map<String, String> s = r.getValue().settings();
                 for (String k : s.keySet()) // nothing else differs from the base, the algorithm aside
-                    if (!k.equals(flag) && !k.equals("--algo") && !k.equals("--seed")) assertEquals(baseSettings.get(k), s.get(k), x.getKey() + " " + k);
-                got.append(got.length() == 0 ? "" : " ").append(r.getKey().getParent().getFileName()).append(':').append(flag).append('=').append(s.get(flag));
+                    if (!flags.contains(k) && !k.equals("--algo") && !k.equals("--seed")) assertEquals(baseSettings.get(k), s.get(k), x.getKey() + " " + k);
+                got.append(got.length() == 0 ? "" : " ").append(r.getKey().getParent().getFileName()).append(':')
+                        .append(String.join(",", flags.stream().map(f -> f + "=" + s.get(f)).toList()));
             }
             assertEquals(x.getValue(), got.toString(), x.getKey());
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Experiments.checkId("norms"));
+    }
+
+    /** The adversary ablation's variants: per algorithm, check off then on, none / flip / inflate. */
+    private static String adversaryVariants() {
+        StringBuilder b = new StringBuilder();
+        for (String algo : List.of("forler", "fedcql", "fedora"))
+            for (String checked : List.of("false", "true"))
+                for (String mode : List.of("none", "flip", "inflate"))
+                    b.append(b.length() == 0 ? "" : " ").append(algo).append("-adversary-").append(mode).append(checked.equals("true") ? "-checked" : "")
+                            .append(":--adversary=").append(mode).append(",--reject-outliers=").append(checked);
+        return b.toString();
     }
 
     @Test

@@ -164,7 +164,8 @@ class FedSimulationTest {
     void optionsEditsAreCopiesAndTheNewSettingsAreRecorded() {
         FedSimulation.Options base = FedSimulation.Options.defaults();
         FedSimulation.Options edited = base.withOmegaSPerHead(true).withBroadcast(ForlerServer.Broadcast.MIX).withObsNorm(ObsNorm.NONE)
-                .withRect(base.rect().withTemperature(ActorRectification.Temperature.SPREAD)).withEvalEvery(10).withDeviceThreads(2);
+                .withRect(base.rect().withTemperature(ActorRectification.Temperature.SPREAD)).withEvalEvery(10).withDeviceThreads(2)
+                .withAdversary(Adversary.INFLATE).withRejectOutliers(true);
         assertEquals(ObsNorm.SERVER, base.obsNorm());
         assertEquals(1, base.evalEvery());
         Map<String, String> s = edited.settings();
@@ -172,6 +173,9 @@ class FedSimulationTest {
         assertEquals("mix", s.get("--broadcast"));
         assertEquals("none", s.get("--obs-norm"));
         assertEquals("spread", s.get("--search-temp"));
+        assertEquals("inflate", s.get("--adversary"));
+        assertEquals("true", s.get("--reject-outliers"));
+        assertEquals("none", base.settings().get("--adversary"));
         assertEquals(base.settings().keySet(), s.keySet());
         assertFalse(s.containsKey("--eval-every") || s.containsKey("--device-threads"), "they change no numbers: " + s);
         assertEquals(3, base.withTask("hopper").depth(), "depth 0 means the task's default");
