@@ -63,6 +63,11 @@ class AdversaryTest {
         assertArrayEquals(new boolean[] {false, false, false, false}, Uploads.outliers(new double[] {-10, -11, -9, -12}), "3 MADs: all kept");
         assertArrayEquals(new boolean[] {false, false}, Uploads.outliers(new double[] {-10, 10}), "fewer than 3 uploads: all kept");
         assertArrayEquals(new boolean[] {false, false, false, false}, Uploads.outliers(new double[] {5, 5, 5, 5}));
+        // honest pendulum uploads of one round (round 1 of a FORLER run): 3 MADs alone (0.3) would leave out −1.0;
+        // the relative band (0.5 · 1.8 = 0.9) keeps it, and still leaves out the same round's flipped upload
+        assertArrayEquals(new boolean[] {false, false, false, false}, Uploads.outliers(new double[] {-1.8, -2.0, -1.0, -1.8}));
+        assertArrayEquals(new boolean[] {false, false, false, true}, Uploads.outliers(new double[] {-1.8, -2.0, -1.0, 1.8}));
+        assertArrayEquals(new boolean[] {false, false, false, true}, Uploads.outliers(new double[] {-16.5, -16.5, -16.0, 16.4}));
     }
 
     @Test
