@@ -28,6 +28,20 @@ public interface Backend {
         for (int i = 0; i < n; i++) if (x[i] > 0f) gx[i] += g[i];
     }
 
+    /**
+     * A Linear layer's bias on every row, then ReLU when {@code relu}: y[yOff + r·cols + c] = y + bias[bOff + c]
+     * (then max(y, 0), as {@link Math#max}) for r &lt; rows, c &lt; cols. The scalar loop here is the reference; a
+     * backend may vectorise it (the same float additions, so the same bits).
+     */
+    default void addBiasRows(int rows, int cols, float[] y, int yOff, float[] bias, int bOff, boolean relu) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, o = yOff + r * cols; c < cols; c++) {
+                float v = y[o + c] + bias[bOff + c];
+                y[o + c] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
+
     /** The most threads this backend's work uses at once (1 unless it splits work over threads). */
     default int threads() { return 1; }
 

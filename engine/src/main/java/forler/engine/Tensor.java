@@ -173,13 +173,7 @@ public final class Tensor {
                 FlopCounter.gemm(rows, out, in);
                 if (bias != null) {
                     FlopCounter.add((long) rows * out);
-                    float[] bd = bias.data;
-                    int bo = h * out;
-                    be.parallelFor(rows, out, (r0, r1) -> {
-                        for (int r = r0; r < r1; r++) {
-                            for (int c = 0, o = yo + r * out; c < out; c++) y[o + c] += bd[bo + c];
-                        }
-                    });
+                    be.addBiasRows(rows, out, y, yo, bias.data, h * out, false);
                 }
             }
         });
@@ -188,6 +182,10 @@ public final class Tensor {
             float[] g = r.grad;
             if (g == null) return;
             float[] gb = bias != null && bias.requiresGrad ? bias.ensureGrad() : null;
+            // dx is stored rather than added when nothing has written x's gradient yet (the usual case: an activation
+            // with one consumer), so the product writes C straight from its registers; 0 + v and v differ only in
+            // the sign of a zero
+            boolean xFresh = x.requiresGrad && x.grad == null;
             float[] gw = w.requiresGrad ? w.ensureGrad() : null, gx = x.requiresGrad ? x.ensureGrad() : null;
             forHeads(be, e, 2 * headCost, (h0, h1) -> { // each head's own gradients
                 for (int h = h0; h < h1; h++) {
@@ -197,7 +195,7 @@ public final class Tensor {
                         FlopCounter.add((long) rows * out);
                     }
                     if (gx != null && !shared) { // dx = dy·wᵀ
-                        be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, true);
+                        be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, !xFresh);
                         FlopCounter.gemm(rows, in, out);
                     }
                     if (gw != null) { // dw = xᵀ·dy
@@ -208,7 +206,7 @@ public final class Tensor {
             });
             if (gx != null && shared) { // every head adds into the one dx, in head order
                 for (int h = 0; h < e; h++) {
-                    be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, true);
+                    be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, h > 0 || !xFresh);
                     FlopCounter.gemm(rows, in, out);
                 }
             }

@@ -19,12 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  *     pack B[pc.., 0..n] into NR-wide panels   // [n/NR, kc, NR] zero padded, the caller's thread-local scratch
  *     for row chunks of C (split over threads) // rows [i0, i1), claimed by the caller and the workers
  *       for ic in chunk step MC
- *         pack A[ic.., pc..] into MR-row panels  // [MC/MR, kc, MR] zero padded, per-thread scratch
  *         for jr in panels of NR columns
- *           for ir in ic.. step MR: micro-kernel  // MR x NRV vector accumulators in registers
+ *           for ir in ic.. step MR: micro-kernel  // MR x NRV vector accumulators in registers, A read in place
  * </pre>
- * The kernel broadcasts MR packed A scalars per k step against NRV vectors of the packed B panel (kc·NR floats,
- * re-read from L1/L2 for every MR rows). Packing uses Vector API gathers where the source is strided. When m is
+ * The kernel broadcasts MR A scalars per k step against NRV vectors of the packed B panel (kc·NR floats,
+ * re-read from L1/L2 for every MR rows). A is not packed: at the widths trained here one row group of a k block
+ * stays in L1 across the panels, and the copy cost as much as the kernel at hidden 64. When m is
  * small, B rows that are already contiguous ({@code bCs == 1}) are read in place, since packing B would cost more
  * than the product. Workspaces grow to the largest shape seen and are reused: the serial path allocates nothing;
  * a parallel call allocates one small descriptor per k block.
@@ -132,6 +132,26 @@ public final class VectorBackend implements Backend {
                 FloatVector.fromArray(S, gx, i).add(FloatVector.fromArray(S, g, i), pos).intoArray(gx, i);
             }
             for (; i < to; i++) if (x[i] > 0f) gx[i] += g[i];
+        });
+    }
+
+    /** Vector adds (and max) along each row, rows split over threads; a scalar tail per row. */
+    @Override
+    public void addBiasRows(int rows, int cols, float[] y, int yOff, float[] bias, int bOff, boolean relu) {
+        parallelFor(rows, cols, (r0, r1) -> {
+            int up = S.loopBound(cols);
+            FloatVector zero = FloatVector.zero(S);
+            for (int r = r0; r < r1; r++) {
+                int o = yOff + r * cols, c = 0;
+                for (; c < up; c += L) {
+                    FloatVector v = FloatVector.fromArray(S, y, o + c).add(FloatVector.fromArray(S, bias, bOff + c));
+                    (relu ? v.max(zero) : v).intoArray(y, o + c);
+                }
+                for (; c < cols; c++) {
+                    float v = y[o + c] + bias[bOff + c];
+                    y[o + c] = relu ? Math.max(v, 0f) : v;
+                }
+            }
         });
     }
 
@@ -449,13 +469,18 @@ public final class VectorBackend implements Backend {
             else rows(u0 * MR, Math.min(m, u1 * MR), 0, (n + NR - 1) / NR, ws);
         }
 
-        /** C rows [i0, i1) x panels [p0, p1) for this k block, MC rows at a time: pack A, then sweep the B panels. */
+        /**
+         * C rows [i0, i1) x panels [p0, p1) for this k block, MC rows at a time, each B panel against their row groups.
+         * A full group reads A where it lies (row-major A: MR row streams; Aᵀ stored: MR contiguous floats per step):
+         * at these sizes that is as fast as a packed copy and saves the copy, which cost as much as the kernel at hidden
+         * 64. Only a partial last group is packed, zero padded, so that the kernel never branches on its row count.
+         */
         void rows(int i0, int i1, int p0, int p1, Workspace ws) {
             float[] tile = ws.tile;
             for (int ic = i0; ic < i1; ic += MC) {
-                int mc = Math.min(MC, i1 - ic), groups = (mc + MR - 1) / MR;
-                float[] ap = ws.packA(groups * kc * MR);
-                packA(a, aOff + ic * aRs, aRs, aCs, mc, kc, ap);
+                int mc = Math.min(MC, i1 - ic), groups = (mc + MR - 1) / MR, tail = mc - (groups - 1) * MR;
+                float[] ap = tail < MR ? ws.packA(kc * MR) : null;
+                if (ap != null) packA(a, aOff + (ic + (groups - 1) * MR) * aRs, aRs, aCs, tail, kc, ap);
                 for (int j0 = p0 * NR; j0 < Math.min(n, p1 * NR); j0 += NR) {
                     int cols = Math.min(NR, n - j0);
                     float[] bs;
@@ -465,13 +490,16 @@ public final class VectorBackend implements Backend {
                     for (int g = 0; g < groups; g++) {
                         int i = ic + g * MR;
                         int rows = Math.min(MR, i1 - i), ci = cOff + i * cRs + j0 * cCs;
+                        boolean packed = rows < MR;
+                        float[] as = packed ? ap : a;
+                        int ai = packed ? 0 : aOff + i * aRs, ars = packed ? 1 : aRs, acs = packed ? MR : aCs;
                         // a full tile stored (C = acc, row-major C) goes straight from the registers into C; any other
                         // tile into the scratch tile, then flush: the kernels themselves never branch (class comment)
                         boolean direct = store && rows == MR && cols == NR && cCs == 1;
                         float[] dst = direct ? c : tile;
                         int di = direct ? ci : 0, dld = direct ? cRs : NR;
-                        if (NRV == 4) kernel(kc, ap, g * kc * MR, bs, bi, bStride, dst, di, dld);
-                        else kernel2(kc, ap, g * kc * MR, bs, bi, bStride, dst, di, dld);
+                        if (NRV == 4) kernel(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld);
+                        else kernel2(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld);
                         if (!direct) flush(tile, c, ci, cRs, cCs, rows, cols, store);
                     }
                 }
@@ -480,60 +508,43 @@ public final class VectorBackend implements Backend {
     }
 
     /**
-     * Copies A rows [0, mc) x [0, kc) (row r, step p at {@code a[base + r·aRs + p·aCs]}) into [groups, kc, MR],
-     * zero padded. A full group of row-major A reads its MR rows as MR streams and writes the packed steps in order
-     * (AVX2 gathers were slower: 13% of a CQL step); Aᵀ stored is a plain copy per step.
+     * Copies a partial row group, A rows [0, rows) x steps [0, kc) (row r, step p at {@code a[base + r·aRs + p·aCs]}),
+     * into [kc, MR], rows past {@code rows} zero.
      */
-    private static void packA(float[] a, int base, int aRs, int aCs, int mc, int kc, float[] ap) {
-        for (int g = 0; g * MR < mc; g++) {
-            int rows = Math.min(MR, mc - g * MR), d = g * kc * MR, s = base + g * MR * aRs;
-            if (rows == MR && aRs == 1) { // Aᵀ stored: a step's MR rows are contiguous
-                for (int p = 0; p < kc; p++) System.arraycopy(a, s + p * aCs, ap, d + p * MR, MR);
-            } else if (rows == MR && aCs == 1) { // row-major A: MR (= 6) row streams, packed steps in order
-                int s1 = s + aRs, s2 = s1 + aRs, s3 = s2 + aRs, s4 = s3 + aRs, s5 = s4 + aRs;
-                for (int p = 0, o = d; p < kc; p++, o += MR) {
-                    ap[o] = a[s + p];
-                    ap[o + 1] = a[s1 + p];
-                    ap[o + 2] = a[s2 + p];
-                    ap[o + 3] = a[s3 + p];
-                    ap[o + 4] = a[s4 + p];
-                    ap[o + 5] = a[s5 + p];
-                }
-            } else {
-                for (int p = 0; p < kc; p++)
-                    for (int r = 0; r < MR; r++) ap[d + p * MR + r] = r < rows ? a[s + r * aRs + p * aCs] : 0f;
-            }
-        }
+    private static void packA(float[] a, int base, int aRs, int aCs, int rows, int kc, float[] ap) {
+        for (int p = 0; p < kc; p++)
+            for (int r = 0; r < MR; r++) ap[p * MR + r] = r < rows ? a[base + r * aRs + p * aCs] : 0f;
     }
 
     // ------------------------------------------------------------------ micro-kernels
 
     /**
      * D[MR, NR] = A[MR, kc] · B[kc, NR], a whole tile, no branch after the loop: D is C itself (a full tile stored) or
-     * the scratch tile ({@link #flush} then stores or adds its first rows and columns). A packed: step p, row r at
-     * {@code ap[ai + p·MR + r]}; B step p at {@code b[bi + p·bStride ..+NR]}; D(r, j) at {@code d[di + r·ld + j]}.
+     * the scratch tile ({@link #flush} then stores or adds its first rows and columns). A(r, p) at
+     * {@code a[ai + r·ars + p·acs]}; B step p at {@code b[bi + p·bStride ..+NR]}; D(r, j) at {@code d[di + r·ld + j]}.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] b, int bi, int bStride, float[] d, int di, int ld) {
+    private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int bStride,
+                               float[] d, int di, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
+        for (int p = 0; p < kc; p++, ai += acs, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + 1 * ars]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
         int e0 = di;
@@ -551,23 +562,24 @@ public final class VectorBackend implements Backend {
     }
 
     /** {@link #kernel} with NRV = 2 (MR x 2 vector accumulators), for 16-register ISAs such as AVX2. */
-    private static void kernel2(int kc, float[] ap, int ai, float[] b, int bi, int bStride, float[] d, int di, int ld) {
+    private static void kernel2(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int bStride,
+                                float[] d, int di, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
+        for (int p = 0; p < kc; p++, ai += acs, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + 1 * ars]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         c00.intoArray(d, di + 0 * ld); c01.intoArray(d, di + 0 * ld + L);
@@ -602,7 +614,7 @@ public final class VectorBackend implements Backend {
         final float[] tile = new float[MR * NR]; // [MR, NR] accumulators of one micro-tile
         final Block serial = new Block();
         private float[] packB = new float[0];    // [panels, kc, NR]
-        private float[] packA = new float[0];    // [MC/MR, kc, MR]
+        private float[] packA = new float[0];    // [kc, MR] a partial row group
         private float[] rowAcc = new float[0];   // [cols] accumulators of a one-row product
         boolean inJob;                           // running a parallel chunk: nested work stays on this thread
 

@@ -117,6 +117,37 @@ class VectorBackendTest {
         assertThrows(IllegalArgumentException.class, () -> Backends.byName("blas"));
     }
 
+    /** The interface's scalar defaults. */
+    private static final Backend REFERENCE = new Backend() {
+        public String name() { return "reference"; }
+        public void mult(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
+        public void multTransA(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
+        public void multTransB(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
+    };
+
+    @Test
+    void addBiasRowsEqualsTheScalarReferenceBitForBit() {
+        Rng rng = new Rng(12);
+        int[][] shapes = {{1, 1}, {3, 7}, {5, 16}, {4, 17}, {256, 64}, {2000, 65}}; // tails, whole vectors, split over threads
+        for (int[] sh : shapes) {
+            int rows = sh[0], cols = sh[1], yOff = 3, bOff = 2;
+            float[] y = GemmTest.random(rng, yOff + rows * cols), bias = GemmTest.random(rng, bOff + cols + 1);
+            y[yOff] = -0f; bias[bOff] = 0f;                                        // -0 + 0 = +0, then max(+0, 0)
+            if (cols > 2) { y[yOff + 1] = Float.NaN; y[yOff + 2] = -bias[bOff + 2]; } // NaN stays NaN; v − v = +0
+            for (boolean relu : new boolean[] {false, true}) {
+                float[] want = y.clone();
+                REFERENCE.addBiasRows(rows, cols, want, yOff, bias, bOff, relu);
+                for (int threads : new int[] {1, 2}) {
+                    float[] got = y.clone();
+                    new VectorBackend(threads).addBiasRows(rows, cols, got, yOff, bias, bOff, relu);
+                    for (int i = 0; i < got.length; i++)
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                rows + "x" + cols + " relu " + relu + ", " + threads + " threads, i=" + i);
+                }
+            }
+        }
+    }
+
     @Test
     void addWherePositiveEqualsTheScalarReferenceBitForBit() {
         Rng rng = new Rng(11);
@@ -124,12 +155,7 @@ class VectorBackendTest {
             float[] x = GemmTest.random(rng, n), g = GemmTest.random(rng, n), gx = GemmTest.random(rng, n);
             if (n > 3) { x[0] = 0f; x[1] = -0f; x[2] = Float.NaN; gx[3] = -0f; }
             float[] want = gx.clone();
-            new Backend() { // the interface's scalar default
-                public String name() { return "reference"; }
-                public void mult(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
-                public void multTransA(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
-                public void multTransB(int m, int nn, int k, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean acc) {}
-            }.addWherePositive(n, x, g, want);
+            REFERENCE.addWherePositive(n, x, g, want);
             for (int threads : new int[] {1, 2}) {
                 float[] got = gx.clone();
                 new VectorBackend(threads).addWherePositive(n, x, g, got);

@@ -69,7 +69,7 @@ public final class MinQ implements ActorRectification.QFunction {
                     }
                     FlopCounter.gemm(m, fout, fin);
                     FlopCounter.add((l < depth - 1 ? 2L : 1L) * m * fout); // bias +, then ReLU's max on hidden layers
-                    addBias(dst, m, fout, L.bias.data, e * fout, l < depth - 1);
+                    backend.addBiasRows(m, fout, dst, 0, L.bias.data, e * fout, l < depth - 1);
                     src = dst;
                     dst = dst == h1 ? h2 : h1;
                 }
@@ -82,14 +82,4 @@ public final class MinQ implements ActorRectification.QFunction {
         }
         evaluations += rows;
     }
-
-    /** y[r] += bias, then ReLU when {@code relu}: two passes per row, each a loop the JIT vectorises. */
-    private static void addBias(float[] y, int rows, int n, float[] bias, int bOff, boolean relu) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * n;
-            for (int j = 0; j < n; j++) y[o + j] += bias[bOff + j];
-            if (relu) for (int j = 0; j < n; j++) y[o + j] = Math.max(y[o + j], 0f);
-        }
-    }
-
 }
