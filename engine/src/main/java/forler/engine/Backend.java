@@ -42,6 +42,14 @@ public interface Backend {
         }
     }
 
+    /**
+     * Keeps every product and loop started on the calling thread on that thread ({@code true}) or lets them split
+     * again ({@code false}): for a caller that already runs one task per core (federated devices training in
+     * parallel), where handing small products to other threads would only make the tasks wait for each other.
+     * Changes no value. The default does nothing (a backend that never splits).
+     */
+    default void keepOnCallingThread(boolean keep) {}
+
     /** The most threads this backend's work uses at once (1 unless it splits work over threads). */
     default int threads() { return 1; }
 

@@ -122,6 +122,8 @@ public final class VectorBackend implements Backend {
         gemm(m, n, k, a, aOff, k, 1, b, bOff, 1, k, c, cOff, acc);
     }
 
+    @Override public void keepOnCallingThread(boolean keep) { WORKSPACE.get().kept = keep; }
+
     /** Masked vector adds (the branchy scalar loop mispredicts on ReLU's ~50/50 masks), split over threads. */
     @Override
     public void addWherePositive(int n, float[] x, float[] g, float[] gx) {
@@ -196,7 +198,7 @@ public final class VectorBackend implements Backend {
      */
     @Override
     public void parallelFor(int n, int cost, Range body) {
-        if (threads == 1 || (long) n * cost < PARALLEL_ELEMENTS || n < 2 || WORKSPACE.get().inJob) body.run(0, n);
+        if (threads == 1 || (long) n * cost < PARALLEL_ELEMENTS || n < 2 || WORKSPACE.get().serial()) body.run(0, n);
         else new RangeJob(n, 2 * threads, body).runParallel(threads);
     }
 
@@ -236,7 +238,7 @@ public final class VectorBackend implements Backend {
         int kBlocks = (k + KC_MAX - 1) / KC_MAX, kcBase = (k + kBlocks - 1) / kBlocks;
         int panels = (n + NR - 1) / NR;
         boolean inPlace = bCs == 1 && m < PACK_MIN_ROWS;
-        boolean parallel = splits(m, n, k, threads) && !ws.inJob; // inside a parallel chunk (a head): stay on this thread
+        boolean parallel = splits(m, n, k, threads) && !ws.serial(); // inside a parallel chunk (a head), or kept: stay here
         // MR-row groups dealt evenly to at least 4 chunks per thread (a worker the OS deschedules holds up little of
         // the product; equal chunks keep the threads' shares equal) of at most about MC rows; when A has too few rows
         // for that (a first layer's dW: [obs, 256]), NR-column panels of C are dealt out instead
@@ -617,6 +619,9 @@ public final class VectorBackend implements Backend {
         private float[] packA = new float[0];    // [kc, MR] a partial row group
         private float[] rowAcc = new float[0];   // [cols] accumulators of a one-row product
         boolean inJob;                           // running a parallel chunk: nested work stays on this thread
+        boolean kept;                            // keepOnCallingThread(true): all work stays on this thread
+
+        boolean serial() { return inJob || kept; }
 
         float[] rowAcc(int size) {
             if (rowAcc.length < size) rowAcc = new float[size];

@@ -166,6 +166,26 @@ class VectorBackendTest {
     }
 
     @Test
+    void workKeptOnTheCallingThreadIsOneRange() {
+        VectorBackend be = new VectorBackend(2);
+        java.util.List<int[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        be.parallelFor(1 << 20, 1, (from, to) -> ranges.add(new int[] {from, to}));
+        assertTrue(ranges.size() > 1, "a large loop is cut into ranges for the workers");
+        ranges.clear();
+        be.keepOnCallingThread(true);
+        try {
+            be.parallelFor(1 << 20, 1, (from, to) -> {
+                ranges.add(new int[] {from, to});
+                assertTrue(!Thread.currentThread().getName().startsWith("forler-gemm-"), "ran on a worker");
+            });
+        } finally {
+            be.keepOnCallingThread(false);
+        }
+        assertEquals(1, ranges.size(), "kept: one range, on the caller");
+        assertEquals(1 << 20, ranges.get(0)[1]);
+    }
+
+    @Test
     void parallelForVisitsEveryIndexOnceAndReportsFailures() {
         for (int threads : new int[] {1, 2, 3})
             for (int n : new int[] {0, 1, 2, 5, 1 << 16, 100_001}) {

@@ -47,8 +47,11 @@ import java.util.function.UnaryOperator;
  *   <li>The same network sizes (--hidden, --depth, --batch) and the same evaluation (episodes, seeds per round).</li>
  * </ul>
  *
- * <p>Threads: the devices of a round train on {@code --device-threads} threads (default min(K, processors)); each
- * device's products may in turn use the GEMM backend's threads ({@code -Dforler.threads}, shared by all devices).
+ * <p>Threads: the devices of a round train on {@code --device-threads} threads (default K, all at once). When there
+ * are at least as many device threads as processors, each device's products stay on its own thread (one task per
+ * core, no hand-off of small products); with fewer, they may use the GEMM backend's threads ({@code -Dforler.threads},
+ * shared by all devices). On 2 cores a hopper round with 3 devices took 4.9 s with 3 device threads against 5.9 s
+ * with 2 device threads × 2 GEMM threads (docs/throughput.md).
  * Every device computes on its own state and the results are gathered in device order, so the bits are the same
  * whatever the split. rounds.csv gives the round's time by phase: device_s (all devices' local training, wall
  * time), rectify_s (FORLER: the rectification inside it, mean per device), server_s, eval_s and checkpoint_s.
@@ -85,7 +88,7 @@ public final class FedSimulation {
         private int serverSteps = 0;             // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
         private ForlerServer.Broadcast broadcast = ForlerServer.Broadcast.AVERAGE;
         private ObsNorm obsNorm = ObsNorm.SERVER;   // state normalisation rule (see the class comment)
-        private int deviceThreads = 0;           // threads training devices in parallel; 0 = min(K, processors)
+        private int deviceThreads = 0;           // threads training devices in parallel; 0 = K, every device at once
         private Adversary adversary = Adversary.NONE; // the last device's poisoning of its critic uploads (docs/design.md §Adversarial devices)
         private boolean rejectOutliers = false;  // the server's outlier check on the uploaded critics ({@link Uploads})
         private boolean quiet = false;
@@ -174,10 +177,8 @@ public final class FedSimulation {
             return List.copyOf(new java.util.LinkedHashSet<>(serverKinds == null || serverKinds.isEmpty() ? kinds : serverKinds));
         }
 
-        /** Threads training the devices of a round: {@code deviceThreads}, or min(K, available processors) when 0. */
-        public int deviceThreadsOrDefault() {
-            return deviceThreads > 0 ? deviceThreads : Math.max(1, Math.min(devices, Runtime.getRuntime().availableProcessors()));
-        }
+        /** Threads training the devices of a round: {@code deviceThreads}, or K (every device at once) when 0. */
+        public int deviceThreadsOrDefault() { return deviceThreads > 0 ? deviceThreads : Math.max(1, devices); }
 
         /**
          * Every setting that changes the run's numbers, by its {@code forler run} flag (--rounds aside: a resumed run
@@ -288,7 +289,7 @@ public final class FedSimulation {
         } else if (o.resume() && !o.quiet()) {
             log.printf("--resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(o.deviceThreadsOrDefault());
+        ExecutorService pool = devicePool(o.deviceThreadsOrDefault());
         long t0 = System.nanoTime();
         try (Progress bar = new Progress(o.algo() + " " + o.task(), o.rounds())) {
             if (start > 0) bar.step(start, null);
@@ -348,6 +349,19 @@ public final class FedSimulation {
     public static void drawCurve(Path dir, String algo, String task, String seed, List<Map<String, Double>> rows) throws java.io.IOException {
         Plots.fromRows(dir.resolve("curve.png"), algo + " on " + task + " (seed " + seed + ")", rows, "round", "normalised score",
                 "global_score", "local_score_mean");
+    }
+
+    /**
+     * The threads that train a round's devices; when there are at least as many as processors, each keeps its
+     * products on itself ({@link forler.engine.Backend#keepOnCallingThread}), see the class comment.
+     */
+    static ExecutorService devicePool(int threads) {
+        boolean keep = threads >= Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.ThreadFactory base = Executors.defaultThreadFactory();
+        return Executors.newFixedThreadPool(threads, body -> base.newThread(() -> {
+            forler.engine.Backends.get().keepOnCallingThread(keep);
+            body.run();
+        }));
     }
 
     /** True when round r evaluates the policies: every {@code --eval-every} rounds, and the last round. */
