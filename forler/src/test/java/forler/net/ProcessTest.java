@@ -134,7 +134,7 @@ class ProcessTest {
                 "--local-steps", "5", "--hidden", "16", "--batch", "32", "--samples", "4", "--iterations", "2", "--seed", "7",
                 "--server-data", "random", "--server-size", "" + NetFixture.SERVER_SIZE, "--cache", dir.resolve("cache").toString(),
                 "--tls-cert", c.cert().toString(), "--tls-key", c.key().toString(), "--tokens", c.tokens().toString(),
-                "--deadline-s", "60", "--eval-episodes", "0", "--out", out.toString()));
+                "--deadline-s", "60", "--eval-episodes", "0", "--obs-norm", "none", "--out", out.toString()));
         Process first = java(ServerCommand.class, "server-first", args.toArray(new String[0]));
         List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
         Map<Integer, String> tokens = TokenAuth.read(c.tokens());

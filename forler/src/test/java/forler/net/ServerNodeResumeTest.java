@@ -20,7 +20,7 @@ class ServerNodeResumeTest {
         saved.meta.put("setting--seed", "5");
         saved.save(dir.resolve("checkpoint.safetensors"));
         ServerNode.Options o = NetFixture.options(s, Duration.ofSeconds(5), 1, dir);
-        ServerNode.Options resumed = new ServerNode.Options(o.settings(), o.serverSteps(), o.omegaS(), o.broadcast(), o.deadline(), o.minDevices(),
+        ServerNode.Options resumed = new ServerNode.Options(o.settings(), o.serverSteps(), o.omegaS(), o.omegaSPerHead(), o.broadcast(), o.deadline(), o.minDevices(),
                 o.maxNorm(), o.evalEpisodes(), o.out(), true);
         ServerNode fed = new ServerNode(NetFixture.serverData(s), resumed, new PrintStream(new ByteArrayOutputStream()));
         IllegalStateException e = assertThrows(IllegalStateException.class, fed::run);
