@@ -21,8 +21,6 @@ import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,12 +106,7 @@ class LoopbackTest {
         for (Future<DeviceNode.Summary> f : devs) assertEquals(new DeviceNode.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
         srv.grpc().close();
 
-        FedSimulation.Options sim = FedSimulation.Options.defaults().withAlgo("forler").withTask(NetFixture.TASK).withDevices(3)
-                .withKinds(List.of("random")).withPerDevice(NetFixture.DEVICE_SIZE).withServerKinds(List.of("random"))
-                .withServerSize(NetFixture.SERVER_SIZE).withRounds(2).withLocalSteps(5).withEvalEpisodes(1).withSeed(s.getSeed())
-                .withHidden(16).withDepth(2).withBatch(32).withRect(RunSettings.rect(s)).withAlpha1(0.5f).withAlpha2(0.1f)
-                .withObsNorm(rule).withOut(dir.resolve("sim")).withQuiet(true);
-        FedSimulation.Result ref = new FedSimulation(sim, NetFixture.DATASETS::build, new PrintStream(OutputStream.nullOutputStream())).run();
+        FedSimulation.Result ref = NetFixture.simulate(s, 1, dir.resolve("sim"));
         for (int round = 0; round < 2; round++) {
             assertEquals(ref.rows().get(round).get("global_return"), r.rows().get(round).get("global_return"), "global return, round " + round);
         }

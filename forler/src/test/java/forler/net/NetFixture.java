@@ -8,6 +8,7 @@ import forler.engine.nn.Module;
 import forler.env.ActionScale;
 import forler.env.Env;
 import forler.env.Tasks;
+import forler.fed.FedSimulation;
 import forler.fed.Forler;
 import forler.fed.ObsNorm;
 import forler.net.proto.Settings;
@@ -78,6 +79,20 @@ final class NetFixture {
             pool.shutdownNow();
         }
         return f;
+    }
+
+    /**
+     * `forler run --algo forler` (FedSimulation) with the settings' K, R, Γ, sizes, search, seed and --obs-norm on the
+     * fixture's data (D_k random, 300; D_o random, 200), one evaluation episode every {@code evalEvery} rounds; its
+     * checkpoint in {@code out}.
+     */
+    static FedSimulation.Result simulate(Settings s, int evalEvery, Path out) throws Exception {
+        FedSimulation.Options o = FedSimulation.Options.defaults().withAlgo("forler").withTask(s.getTask()).withDevices(s.getDevices())
+                .withKinds(List.of("random")).withPerDevice(DEVICE_SIZE).withServerKinds(List.of("random")).withServerSize(SERVER_SIZE)
+                .withRounds(s.getRounds()).withLocalSteps(s.getLocalSteps()).withEvalEpisodes(1).withEvalEvery(evalEvery).withSeed(s.getSeed())
+                .withHidden(s.getHidden()).withDepth(s.getDepth()).withBatch(s.getBatch()).withRect(RunSettings.rect(s))
+                .withAlpha1(s.getAlpha1()).withAlpha2(s.getAlpha2()).withObsNorm(RunSettings.obsNorm(s)).withOut(out).withQuiet(true);
+        return new FedSimulation(o, DATASETS::build, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
     }
 
     private static Transitions raw(Dataset d) {
