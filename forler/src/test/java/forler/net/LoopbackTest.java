@@ -96,7 +96,27 @@ class LoopbackTest {
     @EnumSource(value = ObsNorm.class, names = {"SERVER", "OWN"})
     void normalisedStatesGiveTheSimulationsNumbers(ObsNorm rule) throws Exception {
         Settings s = NetFixture.settings(3, 2, 5, rule);
-        Running srv = serve(s, NetFixture.options(s, Duration.ofSeconds(60), 1, 1, dir.resolve("server")));
+        ServerNode fed = sameNumbersAsTheSimulation(NetFixture.options(s, Duration.ofSeconds(60), 1, 1, dir.resolve("server")));
+        assertEquals(rule.flag(), fed.settings().getObsNorm());
+        assertEquals(3, fed.settings().getObsMeanCount(), "D_o's statistics are sent (pendulum: 3 state dimensions)");
+    }
+
+    /** --search-temp spread (sent to the devices) and --omega-s-per-head (the server's): the simulation's numbers too. */
+    @Test
+    void theSearchTemperatureAndOmegaPerHeadGiveTheSimulationsNumbers() throws Exception {
+        Settings s = NetFixture.settings(3, 2, 5, ObsNorm.SERVER).toBuilder().setSearchTemp("spread").build();
+        ServerNode.Options o = NetFixture.options(s, Duration.ofSeconds(60), 1, 1, dir.resolve("server"));
+        sameNumbersAsTheSimulation(new ServerNode.Options(s, o.serverSteps(), o.omegaS(), true, o.broadcast(), o.deadline(), o.minDevices(),
+                o.maxNorm(), o.evalEpisodes(), o.out(), false));
+    }
+
+    /**
+     * Runs the server of {@code o} with 3 device threads, then `forler run` (FedSimulation) with the same settings:
+     * the global returns logged each round are equal, and the server's and every device's state bit-equal at the end.
+     */
+    private ServerNode sameNumbersAsTheSimulation(ServerNode.Options o) throws Exception {
+        Settings s = o.settings();
+        Running srv = serve(s, o);
         List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
             DeviceNode d = device(srv, k, token(k));
@@ -106,8 +126,8 @@ class LoopbackTest {
         for (Future<DeviceNode.Summary> f : devs) assertEquals(new DeviceNode.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
         srv.grpc().close();
 
-        FedSimulation.Result ref = NetFixture.simulate(s, 1, dir.resolve("sim"));
-        for (int round = 0; round < 2; round++) {
+        FedSimulation.Result ref = NetFixture.simulate(s, o.omegaSPerHead(), 1, dir.resolve("sim"));
+        for (int round = 0; round < s.getRounds(); round++) {
             assertEquals(ref.rows().get(round).get("global_return"), r.rows().get(round).get("global_return"), "global return, round " + round);
         }
         StateDict simState = StateDict.read(dir.resolve("sim").resolve("checkpoint.safetensors"));
@@ -117,9 +137,7 @@ class LoopbackTest {
             StateDict device = StateDict.read(dir.resolve("device" + k + ".safetensors"));
             NetFixture.assertSameState(simState.sub("device" + k + "."), device.sub("device."), "device " + k + " state");
         }
-        Settings sent = srv.fed().settings();
-        assertEquals(rule.flag(), sent.getObsNorm());
-        assertEquals(3, sent.getObsMeanCount(), "D_o's statistics are sent (pendulum: 3 state dimensions)");
+        return srv.fed();
     }
 
     @Test

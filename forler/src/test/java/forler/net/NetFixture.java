@@ -85,13 +85,16 @@ final class NetFixture {
      * `forler run --algo forler` (FedSimulation) with the settings' K, R, Γ, sizes, search, seed and --obs-norm on the
      * fixture's data (D_k random, 300; D_o random, 200), one evaluation episode every {@code evalEvery} rounds; its
      * checkpoint in {@code out}.
+     *
+     * @param omegaSPerHead the server's --omega-s-per-head (ω_s 1, G = Γ and the averaged broadcast as {@link #options})
      */
-    static FedSimulation.Result simulate(Settings s, int evalEvery, Path out) throws Exception {
+    static FedSimulation.Result simulate(Settings s, boolean omegaSPerHead, int evalEvery, Path out) throws Exception {
         FedSimulation.Options o = FedSimulation.Options.defaults().withAlgo("forler").withTask(s.getTask()).withDevices(s.getDevices())
                 .withKinds(List.of("random")).withPerDevice(DEVICE_SIZE).withServerKinds(List.of("random")).withServerSize(SERVER_SIZE)
                 .withRounds(s.getRounds()).withLocalSteps(s.getLocalSteps()).withEvalEpisodes(1).withEvalEvery(evalEvery).withSeed(s.getSeed())
-                .withHidden(s.getHidden()).withDepth(s.getDepth()).withBatch(s.getBatch()).withRect(RunSettings.rect(s))
-                .withAlpha1(s.getAlpha1()).withAlpha2(s.getAlpha2()).withObsNorm(RunSettings.obsNorm(s)).withOut(out).withQuiet(true);
+                .withHidden(s.getHidden()).withDepth(s.getDepth()).withBatch(s.getBatch()).withRect(ActorRectification.Config.defaults().withPeriod(s.getDelta())
+                        .withSearch(s.getSamples(), s.getIterations()).withTemperature(ActorRectification.Temperature.parse(s.getSearchTemp())))
+                .withAlpha1(s.getAlpha1()).withAlpha2(s.getAlpha2()).withObsNorm(RunSettings.obsNorm(s)).withOmegaSPerHead(omegaSPerHead).withOut(out).withQuiet(true);
         return new FedSimulation(o, DATASETS::build, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
     }
 

@@ -158,7 +158,7 @@ class ProcessTest {
 
         StateDict done = StateDict.read(ckpt);
         assertEquals(2.0, done.getScalar("round"));
-        NetFixture.simulate(s, 100, dir.resolve("sim")); // `forler run` with the same settings
+        NetFixture.simulate(s, false, 100, dir.resolve("sim")); // `forler run` with the same settings
         StateDict ref = StateDict.read(dir.resolve("sim").resolve("checkpoint.safetensors"));
         NetFixture.assertSameState(ref.sub("server."), done.sub("server."), "server state (π_o, β, stacked critic) after a server restart");
     }
