@@ -41,6 +41,9 @@ import java.util.function.Supplier;
  * in (or is back at) the round the state was saved after, it re-uploads that round's critic instead of
  * training again, so a restart changes no number. Calls that fail because the server is unreachable or slow
  * are retried with backoff for {@code giveUpAfter}; a refused token ends the device with an error.
+ *
+ * <p>The device's networks read states normalised as the server's settings say ({@link forler.fed.ObsNorm}): with
+ * D_o's statistics from the Hello reply ({@code --obs-norm server}), its own data's ({@code own}), or raw ({@code none}).
  */
 public final class DeviceNode implements AutoCloseable {
     /**
