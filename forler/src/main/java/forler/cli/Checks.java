@@ -25,6 +25,11 @@ final class Checks {
         if (given != null) throw new IllegalArgumentException(old + " was renamed: " + use);
     }
 
+    /** A {@code forler run} flag the networked commands do not carry: refused when given, with one line saying why. */
+    static void runOnly(String flag, boolean given, String why) {
+        if (given) throw new IllegalArgumentException(flag + " is a `forler run` setting that `forler server` does not support: " + why);
+    }
+
     /**
      * Dataset kinds given to {@code flag}, each checked; a file given there instead is told to go to {@code fileFlag}
      * (the kinds flag of every command is --data or --server-data, the file flag --dataset-file or --server-file).

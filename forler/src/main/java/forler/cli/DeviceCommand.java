@@ -5,7 +5,9 @@ import forler.data.Dataset;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
+import forler.fed.ObsNorm;
 import forler.net.DeviceNode;
+import forler.net.RunSettings;
 import forler.net.TokenAuth;
 import forler.net.proto.Settings;
 import java.nio.file.Path;
@@ -33,6 +35,9 @@ public final class DeviceCommand implements Callable<Integer> {
     String oldKind;
     @Option(names = "--size", defaultValue = "5000", description = "|D_k| when built. Default: ${DEFAULT-VALUE}.")
     int size;
+    @Option(names = "--obs-norm", description = "The state normalisation this device expects (server, own or none): the server's --obs-norm "
+            + "decides and is sent to the devices; a device given another one stops naming both (default: the server's, whose default is server).")
+    String obsNorm;
     @Option(names = "--token", description = "This device's token (its line of the server's tokens file).")
     String token;
     @Option(names = "--token-file", description = "A tokens file; the device takes the token of its --id.")
@@ -70,12 +75,16 @@ public final class DeviceCommand implements Callable<Integer> {
         Checks.file("--dataset-file", datasetFile);
         Checks.folder("--cache", cache);
         Checks.kinds("--data", java.util.List.of(kind), "--dataset-file");
+        ObsNorm expected = obsNorm == null ? null : ObsNorm.parse(obsNorm);
+        if (expected == ObsNorm.POOLED) throw new IllegalArgumentException(ObsNorm.POOLED_APART);
         Path st = state != null ? state : Path.of("runs", "device-" + id + ".safetensors");
         freshState(st);
         Dataset file = datasetFile != null ? DatasetFile.read(datasetFile) : null; // a bad file is named now, not after connecting
         DeviceNode.Options o = new DeviceNode.Options(server, id, plaintext ? null : ca, tok, st, Duration.ofSeconds(giveUpS), stepDelayMs);
-        try (DeviceNode dev = new DeviceNode(o, s -> ServerCommand.transitions(s.getTask(),
-                file != null ? Checks.taskData("--dataset-file", datasetFile, file, s.getTask(), clipActions, System.err) : dataset(s)), System.out)) {
+        try (DeviceNode dev = new DeviceNode(o, s -> {
+            agree(expected, s);
+            return file != null ? Checks.taskData("--dataset-file", datasetFile, file, s.getTask(), clipActions, System.err) : dataset(s);
+        }, System.out)) {
             dev.run();
         }
         return 0;
@@ -93,6 +102,15 @@ public final class DeviceCommand implements Callable<Integer> {
                     + "it (after a restart), or --overwrite (or another --state) to start afresh");
         }
         java.nio.file.Files.delete(st);
+    }
+
+    /** Refuses a server whose --obs-norm is not the one this device was given (none given: the server's is taken). */
+    private void agree(ObsNorm expected, Settings s) {
+        ObsNorm rule = RunSettings.obsNorm(s);
+        if (expected != null && expected != rule) {
+            throw new IllegalArgumentException("device " + id + ": --obs-norm " + expected.flag() + " but the server " + server + " runs --obs-norm "
+                    + rule.flag() + ": the server's setting decides: give the device --obs-norm " + rule.flag() + " (or leave the flag out)");
+        }
     }
 
     /** D_k built as `forler run` builds device k's (seed·100 + k). */

@@ -50,8 +50,6 @@ public final class RunOptions {
     String searchTemp;
     @Mixin
     ServerOptions server;
-    @Option(names = "--omega-s-per-head", description = "FORLER's server: the ω_s gap summed over the 2K heads (each head feels ω_s, as ω_c on a device) instead of averaged.")
-    boolean omegaSPerHead;
     @Option(names = "--obs-norm", defaultValue = "server",
             description = "State normalisation: server (every network from D_o's statistics), own (each device from its own data, the server and the global policy from D_o), pooled (all devices' data) or none. Default: ${DEFAULT-VALUE}.")
     String obsNorm;
@@ -124,7 +122,7 @@ public final class RunOptions {
                 .withServerSize(serverSize).withServerKinds(serverKinds).withRounds(rounds).withLocalSteps(localSteps)
                 .withEvalEpisodes(evalEpisodes).withEvalEvery(evalEvery).withSeed(seed).withOut(out != null ? out : defaultOut)
                 .withResume(resume).withHidden(net.hidden).withDepth(net.depth(task)).withBatch(net.batch).withRect(rc)
-                .withAlpha1(alpha1).withAlpha2(alpha2).withOmegaS(server.omegaS()).withOmegaSPerHead(omegaSPerHead)
+                .withAlpha1(alpha1).withAlpha2(alpha2).withOmegaS(server.omegaS()).withOmegaSPerHead(server.omegaSPerHead)
                 .withServerSteps(server.serverSteps(localSteps)).withBroadcast(b).withObsNorm(ObsNorm.parse(obsNorm))
                 .withDeviceThreads(deviceThreads).withAdversary(adv).withRejectOutliers(rejectOutliers);
     }

@@ -5,18 +5,14 @@ import forler.data.Dataset;
 import forler.data.BehaviourPolicies;
 import forler.data.DatasetBuilder;
 import forler.data.DatasetCache;
-import forler.env.ActionScale;
-import forler.env.Env;
-import forler.env.Tasks;
+import forler.fed.ObsNorm;
 import forler.net.ServerNode;
 import forler.net.GrpcServer;
 import forler.net.RunSettings;
 import forler.net.TokenAuth;
 import forler.net.proto.Settings;
 import forler.rl.ActorRectification;
-import forler.rl.DatasetTransitions;
 import forler.rl.ForlerServer;
-import forler.rl.Transitions;
 import forler.io.RunDir;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +59,18 @@ public final class ServerCommand implements Callable<Integer> {
     int samples;
     @Option(names = "--iterations", defaultValue = "3", description = "Search iterations I. Default: ${DEFAULT-VALUE}.")
     int iterations;
+    @Option(names = "--search-temp", defaultValue = "fixed",
+            description = "Temperature of the search's softmax (Eq. 5; sent to the devices): fixed (β = 1) or spread (β over the std of the candidates' Q). Default: ${DEFAULT-VALUE}.")
+    String searchTemp;
+    @Option(names = "--obs-norm", defaultValue = "server",
+            description = "State normalisation, as `forler run --obs-norm` (sent to the devices): server (every network from D_o's statistics), "
+                    + "own (each device from its own data, the server and the global policy from D_o) or none; pooled needs the devices' data in one place. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String obsNorm;
+    @Option(names = "--adversary", hidden = true, description = "A `forler run` setting, refused here.")
+    String adversary;
+    @Option(names = "--reject-outliers", hidden = true, description = "A `forler run` setting, refused here.")
+    boolean rejectOutliers;
     @Option(names = "--alpha1", defaultValue = "0.5", description = "α1 (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha1;
     @Option(names = "--alpha2", defaultValue = "0.1", description = "α2 (Eq. 4). Default: ${DEFAULT-VALUE}.")
@@ -110,6 +118,8 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.renamed("--data", oldData, "give the kinds of the server's D_o with --server-data (a file with --server-file)");
         Checks.oneSource(spec, "--server-data", serverFile, "--server-file");
+        Checks.runOnly("--adversary", adversary != null, "a poisoning device is simulated in one process (forler run --adversary)");
+        Checks.runOnly("--reject-outliers", rejectOutliers, "uploads are checked for shape, finite values and --max-norm only");
         Checks.atLeast("--devices", devices, 1);
         Checks.atLeast("--rounds", rounds, 1);
         Checks.atLeast("--local-steps", localSteps, 1);
@@ -136,10 +146,11 @@ public final class ServerCommand implements Callable<Integer> {
         if (!noAuth && tokens == null) throw new IllegalArgumentException("give --tokens FILE (`forler certs` writes tokens.txt), or --no-auth on loopback");
         ForlerServer.Broadcast b = server.broadcast();
         int d = depth != null ? depth : forler.fed.FedSimulation.defaultDepth(task);
-        ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations);
+        ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations)
+                .withTemperature(ActorRectification.Temperature.parse(searchTemp));
         Checks.atLeast("--depth", d, 1);
         Checks.fitsInMemory(task, hidden, d, 2, serverSize);
-        Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc);
+        Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc, ObsNorm.parse(obsNorm));
         Path dir = out != null ? out : Path.of("runs", "forler-grpc-" + task + "-s" + seed);
         try (RunDir held = RunDir.open(dir, RunCommand.RUN_FILES, resume, overwrite)) {
             return serve(s, b, rc, dir, address);
@@ -161,9 +172,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private int serve(Settings s, ForlerServer.Broadcast b, ActorRectification.Config rc, Path dir, String address) throws Exception {
-        ServerNode.Options o = new ServerNode.Options(s, server.serverSteps(localSteps), server.omegaS(), b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
+        ServerNode.Options o = new ServerNode.Options(s, server.serverSteps(localSteps), server.omegaS(), server.omegaSPerHead, b, Duration.ofMillis((long) (deadlineS * 1000)), minDevices,
                 maxNorm, evalEpisodes, dir, resume);
-        ServerNode fed = new ServerNode(transitions(task, serverDataset()), o, System.out);
+        ServerNode fed = new ServerNode(serverDataset(), o, System.out);
         TokenAuth auth = noAuth ? null : new TokenAuth(TokenAuth.read(tokens), System.out);
         try (GrpcServer g = new GrpcServer(fed, address, port, plaintext ? null : tlsCert, plaintext ? null : tlsKey, auth)) {
             System.out.printf("server: listening on " + address + ":%d (%s, %s): %d devices, %d rounds × %d local steps, deadline %.0f s → %s%n",
@@ -187,17 +198,6 @@ public final class ServerCommand implements Callable<Integer> {
                     seed * 100 + 99, null)));
         }
         return Dataset.concat(parts);
-    }
-
-    /** A dataset in the task's action box as the learners' transitions (unit-box actions, no normalisation). */
-    static Transitions transitions(String task, Dataset d) {
-        try (Env env = Tasks.make(task)) {
-            if (d.obsDim() != env.obsDim() || d.actDim() != env.actDim()) {
-                throw new IllegalArgumentException("dataset has obs/act dims " + d.obsDim() + "/" + d.actDim() + " but task " + task
-                        + " has " + env.obsDim() + "/" + env.actDim() + ": give data of that task");
-            }
-            return new DatasetTransitions(d, new ActionScale(env.actLow(), env.actHigh()), null);
-        }
     }
 
     public static void main(String[] args) { System.exit(new CommandLine(new ServerCommand()).execute(args)); }

@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 public final class ServerOptions {
     @Option(names = "--omega-s", defaultValue = "1", description = "ω_s, weight of FORLER's server conservative term (Eq. 6; 0 gives plain SAC-N). Default: ${DEFAULT-VALUE}.")
     float omegaS;
+    @Option(names = "--omega-s-per-head", description = "FORLER's server: the ω_s gap summed over the 2K heads (each head feels ω_s, as ω_c on a device) instead of averaged.")
+    boolean omegaSPerHead;
     @Option(names = "--server-steps", defaultValue = "0", description = "G, FORLER's server steps per round on D_o (Eqs. 6-7); 0 means G = Γ (--local-steps). Default: ${DEFAULT-VALUE}.")
     int serverSteps;
     @Option(names = "--broadcast", defaultValue = "average",

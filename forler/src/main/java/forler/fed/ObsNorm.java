@@ -58,6 +58,27 @@ public enum ObsNorm {
         }
     }
 
+    /**
+     * One device's statistics under this rule, {@link #stats}'s for a federated method, when the device holds its own
+     * data and has been told D_o's statistics (the networked device, {@code forler.net}).
+     *
+     * @param own    the device's data in task units
+     * @param server D_o's statistics (null under {@link #NONE})
+     * @throws IllegalArgumentException for {@link #POOLED}, which needs every device's data in one place
+     */
+    public Dataset.ObsStats device(Dataset own, Dataset.ObsStats server) {
+        switch (this) {
+            case NONE: return null;
+            case SERVER: return server;
+            case OWN: return own.obsStats();
+            default: throw new IllegalArgumentException(POOLED_APART);
+        }
+    }
+
+    /** Why {@link #POOLED} cannot be used by devices that keep their data apart. */
+    public static final String POOLED_APART = "--obs-norm pooled needs every device's data in one place, and over the network no device's "
+            + "data or statistic leaves it: give server (the default), own or none";
+
     /** The flag's spelling: own, server, pooled, none. */
     public String flag() { return name().toLowerCase(Locale.ROOT); }
 

@@ -1,5 +1,6 @@
 package forler.net;
 
+import forler.data.Dataset;
 import forler.engine.Rng;
 import forler.engine.nn.TanhGaussianActor;
 import forler.io.StateDict;
@@ -40,6 +41,9 @@ import java.util.function.Supplier;
  * in (or is back at) the round the state was saved after, it re-uploads that round's critic instead of
  * training again, so a restart changes no number. Calls that fail because the server is unreachable or slow
  * are retried with backoff for {@code giveUpAfter}; a refused token ends the device with an error.
+ *
+ * <p>The device's networks read states normalised as the server's settings say ({@link forler.fed.ObsNorm}): with
+ * D_o's statistics from the Hello reply ({@code --obs-norm server}), its own data's ({@code own}), or raw ({@code none}).
  */
 public final class DeviceNode implements AutoCloseable {
     /**
@@ -58,13 +62,16 @@ public final class DeviceNode implements AutoCloseable {
     private static final long FETCH_DEADLINE_S = ServerNode.LONG_POLL.toSeconds() + 15, CALL_DEADLINE_S = 60;
 
     private final Options o;
-    private final Function<Settings, Transitions> data;
+    private final Function<Settings, Dataset> data;
     private final PrintStream log;
     private final ManagedChannel channel;
     private final FederationGrpc.FederationBlockingStub stub;
 
-    /** @param data the device's D_k, made once the server's settings (task, seed) are known */
-    public DeviceNode(Options o, Function<Settings, Transitions> data, PrintStream log) throws IOException {
+    /**
+     * @param data the device's D_k in task units, made once the server's settings (task, seed) are known; its states are
+     *             normalised as the settings say ({@link RunSettings#deviceStats}: D_o's, its own or raw)
+     */
+    public DeviceNode(Options o, Function<Settings, Dataset> data, PrintStream log) throws IOException {
         this.o = o;
         this.data = data;
         this.log = log;
@@ -80,7 +87,8 @@ public final class DeviceNode implements AutoCloseable {
         int k = o.id();
         Settings s = call("hello", () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
                 .hello(HelloRequest.newBuilder().setDeviceId(k).build()));
-        Transitions d = data.apply(s);
+        Dataset raw = data.apply(s);
+        Transitions d = RunSettings.transitions(s.getTask(), raw, RunSettings.deviceStats(s, raw));
         ForlerDevice.Config cfg = RunSettings.device(s);
         ForlerDevice dev = new ForlerDevice(k, d, cfg, RunSettings.rect(s), RunSettings.deviceSeed(s, k));
         // Scratch modules the broadcast is decoded into (their initial values are overwritten).
@@ -144,10 +152,18 @@ public final class DeviceNode implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Settings recorded only since the server sends them, with the value every state recorded without them was saved
+     * with (raw states, the fixed search temperature).
+     */
+    private static final Map<String, String> LATER_SETTINGS = Map.of("obs_norm", "none", "search_temp", "fixed");
+
     /** Refuses a state saved in a run with other settings than the server's (states saved before they were recorded pass). */
     private void sameRun(StateDict st, Settings s) {
+        boolean recorded = st.meta.keySet().stream().anyMatch(key -> key.startsWith(RUN));
         for (Map.Entry<String, String> e : runSettings(s).entrySet()) {
             String was = st.meta.get(RUN + e.getKey());
+            if (was == null && recorded) was = LATER_SETTINGS.get(e.getKey());
             if (was != null && !was.equals(e.getValue())) {
                 throw new IllegalStateException("device " + o.id() + ": " + o.stateFile() + " was saved in a run with " + e.getKey() + " " + was
                         + " but the server's run has " + e.getKey() + " " + e.getValue() + ": it belongs to another run; give another --state "

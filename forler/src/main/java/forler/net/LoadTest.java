@@ -3,14 +3,9 @@ package forler.net;
 import forler.data.Dataset;
 import forler.data.DatasetBuilder;
 import forler.data.PolicyProvider;
-import forler.env.ActionScale;
-import forler.env.Env;
-import forler.env.Tasks;
 import forler.net.proto.Settings;
 import forler.rl.ActorRectification;
-import forler.rl.DatasetTransitions;
 import forler.rl.ForlerServer;
-import forler.rl.Transitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,11 +41,11 @@ public final class LoadTest implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings s = RunSettings.of("pendulum", devices, rounds, localSteps, hidden, 2, batch, 0, 0.5f, 0.1f,
-                ActorRectification.Config.defaults());
+                ActorRectification.Config.defaults(), forler.fed.ObsNorm.NONE); // raw states: the transport is measured
         Path certDir = Files.createTempDirectory("forler-loadtest");
         Certs.Written c = plaintext ? null : Certs.generate(certDir, List.of(), devices);
         Map<Integer, String> tokens = plaintext ? null : TokenAuth.read(c.tokens());
-        ServerNode.Options o = new ServerNode.Options(s, localSteps, 1f, ForlerServer.Broadcast.AVERAGE, Duration.ofSeconds(600), devices,
+        ServerNode.Options o = new ServerNode.Options(s, localSteps, 1f, false, ForlerServer.Broadcast.AVERAGE, Duration.ofSeconds(600), devices,
                 1e6, 0, out, false);
         java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
         ServerNode fed = new ServerNode(data(size, 99), o, System.out);
@@ -88,12 +83,9 @@ public final class LoadTest implements Callable<Integer> {
         return 0;
     }
 
-    private static Transitions data(int n, long seed) {
-        Dataset d = new DatasetBuilder(DatasetBuilder.registryEnvs(), PolicyProvider.none(), null, false)
+    private static Dataset data(int n, long seed) {
+        return new DatasetBuilder(DatasetBuilder.registryEnvs(), PolicyProvider.none(), null, false)
                 .build(new DatasetBuilder.Request("pendulum", DatasetBuilder.Kind.RANDOM, n, seed, null));
-        try (Env env = Tasks.make("pendulum")) {
-            return new DatasetTransitions(d, new ActionScale(env.actLow(), env.actHigh()), null);
-        }
     }
 
     public static void main(String[] args) { System.exit(new CommandLine(new LoadTest()).execute(args)); }

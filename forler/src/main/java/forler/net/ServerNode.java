@@ -53,14 +53,19 @@ import java.util.TreeMap;
  * was last sent. A device may rejoin
  * at any later round: it fetches the open round's weights like any other device.
  *
+ * <p>States are normalised as in the in-process runtime ({@link forler.fed.ObsNorm}, sent in {@link Settings}): under
+ * {@code --obs-norm server} (default) and {@code own} the server's networks and the evaluated global policy read states
+ * as (s − μ) / σ with D_o's statistics, which the devices receive in the Hello reply; under {@code none}, raw states.
+ *
  * <p>Uploads are checked by {@link UploadCheck}; a rejected upload is logged with its reason and never merged.
  */
 public final class ServerNode {
     /** Server-side settings (the devices get {@code settings}). */
     public record Options(
-            Settings settings,                 // the run's shared settings (task, K, R, Γ, network sizes, seed, ...)
+            Settings settings,                 // the run's shared settings (task, K, R, Γ, network sizes, seed, --obs-norm, ...; D_o's statistics are added)
             int serverSteps,                   // G (docs/design.md §Server: G = Γ)
             float omegaS,                      // ω_s = 1 (docs/design.md §Server)
+            boolean omegaSPerHead,             // false: ω_s's gap averaged over the 2K heads (docs/design.md §Server)
             ForlerServer.Broadcast broadcast,  // AVERAGE (docs/design.md §Server: default), OWN or MIX
             Duration deadline,                 // per round, from its opening
             int minDevices,                    // uploads needed to close a round at the deadline (default 1)
@@ -78,7 +83,10 @@ public final class ServerNode {
             m.put("--local-steps", Integer.toString(settings.getLocalSteps()));
             m.put("--server-steps", Integer.toString(serverSteps));
             m.put("--omega-s", Float.toString(omegaS));
+            m.put("--omega-s-per-head", Boolean.toString(omegaSPerHead));
             m.put("--broadcast", broadcast.flag());
+            m.put("--obs-norm", RunSettings.obsNorm(settings).flag());
+            m.put("--search-temp", RunSettings.rect(settings).temperature().flag());
             m.put("--delta", Integer.toString(settings.getDelta()));
             m.put("--samples", Integer.toString(settings.getSamples()));
             m.put("--iterations", Integer.toString(settings.getIterations()));
@@ -89,6 +97,12 @@ public final class ServerNode {
             m.put("--batch", Integer.toString(settings.getBatch()));
             return m;
         }
+
+        /**
+         * Settings recorded only since they were added, with the value every checkpoint recorded without them was made
+         * with (raw states, the fixed temperature, ω_s averaged): completed before they are compared on --resume.
+         */
+        static final Map<String, String> LATER_SETTINGS = Map.of("--obs-norm", "none", "--search-temp", "fixed", "--omega-s-per-head", "false");
     }
 
     /** What the round loop logged, one row per round. */
@@ -122,15 +136,17 @@ public final class ServerNode {
     private final Set<Integer> seen = new HashSet<>(), told = new HashSet<>(); // devices that called; told FINISHED
     private long bytesDown, bytesUp, rejectedCount;
 
-    public ServerNode(Transitions data, Options o, PrintStream log) {
+    /** @param serverData D_o in task units; its states are normalised as {@code o.settings()} say ({@link RunSettings#serverStats}) */
+    public ServerNode(forler.data.Dataset serverData, Options o, PrintStream log) {
         this.o = o;
-        this.s = o.settings();
+        this.s = RunSettings.withStats(o.settings(), serverData); // what the devices receive
         this.log = log;
+        Transitions data = RunSettings.transitions(s.getTask(), serverData, RunSettings.serverStats(s));
         K = s.getDevices();
         obsDim = data.obsDim();
         actDim = data.actDim();
         ForlerDevice.Config d = RunSettings.device(s);
-        SacN.Config sc = SacN.Config.forlerServer(K, d.hidden(), d.depth(), o.omegaS(), false);
+        SacN.Config sc = SacN.Config.forlerServer(K, d.hidden(), d.depth(), o.omegaS(), o.omegaSPerHead());
         server = new ForlerServer(data, sc, o.broadcast(), d.batch(), s.getSeed() * 1000 + 999); // seeds as forler.fed.Forler
         check = new UploadCheck(pair(), K, o.maxNorm());
         sentCritic = new QEnsemble[K];
@@ -146,14 +162,16 @@ public final class ServerNode {
         Path ckpt = o.out().resolve("checkpoint.safetensors");
         RunLog runLog = new RunLog(o.out(), "rounds").info("algo", "forler-grpc").info("task", s.getTask())
                 .info("seed", s.getSeed()).info("devices", K).info("local_steps", s.getLocalSteps())
-                .info("broadcast", o.broadcast()).info("deadline_s", o.deadline().toMillis() / 1000.0)
+                .info("broadcast", o.broadcast()).info("obs_norm", RunSettings.obsNorm(s).flag()).info("deadline_s", o.deadline().toMillis() / 1000.0)
                 .info("max_norm", o.maxNorm()).info("min_devices", o.minDevices());
         int start = 0;
         if (o.resume() && Files.exists(ckpt)) {
             StateDict saved = StateDict.read(ckpt);
             Map<String, String> recorded = new java.util.LinkedHashMap<>();
             saved.meta.forEach((k, v) -> { if (k.startsWith("setting--")) recorded.put(k.substring("setting".length()), v); });
+            if (!recorded.isEmpty()) Options.LATER_SETTINGS.forEach(recorded::putIfAbsent);
             forler.io.RunDir.checkSettings(o.numbersSettings(), recorded, o.out());
+            sameStats(saved.meta.get(OBS_STATS));
             start = load(saved) + 1;
             Path csv = o.out().resolve("rounds.csv");
             if (Files.exists(csv)) {
@@ -179,7 +197,7 @@ public final class ServerNode {
                 aggregate(got).forEach((k, v) -> row.put("server_" + k, v));
                 if (env != null) {
                     ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
-                    Rollouts.Stats g = Rollouts.evaluate(env, new Agent(server.learner::act, null, scale), o.evalEpisodes(),
+                    Rollouts.Stats g = Rollouts.evaluate(env, new Agent(server.learner::act, RunSettings.serverStats(s), scale), o.evalEpisodes(),
                             1_000_000L * (s.getSeed() + 1) + r * 1000L); // the evaluation seeds of forler.fed.FedSimulation
                     row.put("global_return", g.mean());
                     row.put("global_score", Tasks.info(s.getTask()).normalizedScore(g.mean()));
@@ -310,7 +328,26 @@ public final class ServerNode {
         StateDict d = new StateDict().put("server.", server.state()).scalar("heads", server.learner.critic.heads());
         for (int k = 0; k < K; k++) d.module("sent.critic." + k, sentCritic[k]).module("sent.target." + k, sentTarget[k]);
         o.numbersSettings().forEach((flag, v) -> d.meta.put("setting" + flag, v)); // compared on --resume
+        d.meta.put(OBS_STATS, obsStats());
         return d;
+    }
+
+    /** The checkpoint's record of D_o's state statistics (the devices' too under --obs-norm server). */
+    private static final String OBS_STATS = "obs_stats";
+
+    /** D_o's μ and σ as sent to the devices, as text ("mean [..] std [..]"; empty lists under --obs-norm none). */
+    private String obsStats() { return "mean " + s.getObsMeanList() + " std " + s.getObsStdList(); }
+
+    /**
+     * Refuses a resume whose D_o has other statistics than the checkpoint's run (another --server-file or
+     * --server-data: every normalised network would read states in another frame); checkpoints without the record pass.
+     */
+    private void sameStats(String recorded) {
+        if (recorded != null && !recorded.equals(obsStats())) {
+            throw new IllegalStateException("--resume: the server's D_o has state statistics " + obsStats() + " but the run in " + o.out()
+                    + " was made with " + recorded + ": give the run's --server-file or --server-data to continue it, or --overwrite "
+                    + "(or another --out) to start afresh");
+        }
     }
 
     /** Restores {@link #state()}; returns the round it was saved after. */
@@ -393,6 +430,9 @@ public final class ServerNode {
         finished = true;
         notifyAll();
     }
+
+    /** The settings the devices receive (the run's, with D_o's state statistics). */
+    public Settings settings() { return s; }
 
     /** The latest round opened (−1 before the first). */
     public synchronized int round() { return round; }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import forler.engine.Rng;
 import forler.engine.Tensor;
+import forler.fed.FedSimulation;
 import forler.fed.Forler;
+import forler.fed.ObsNorm;
+import forler.io.StateDict;
 import forler.net.proto.Broadcast;
 import forler.net.proto.CriticUpload;
 import forler.net.proto.FederationGrpc;
@@ -31,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Server and devices in this JVM, over TLS on loopback with tokens. */
 class LoopbackTest {
@@ -44,8 +49,12 @@ class LoopbackTest {
     private record Running(ServerNode fed, GrpcServer grpc, TokenAuth auth, Future<ServerNode.Result> result) {}
 
     private Running serve(Settings s, Duration deadline, int minDevices) throws IOException {
+        return serve(s, NetFixture.options(s, deadline, minDevices, dir.resolve("server")));
+    }
+
+    private Running serve(Settings s, ServerNode.Options o) throws IOException {
         Certs.Written c = NetFixture.certs();
-        ServerNode fed = new ServerNode(NetFixture.serverData(s), NetFixture.options(s, deadline, minDevices, dir.resolve("server")), log);
+        ServerNode fed = new ServerNode(NetFixture.serverData(s), o, log);
         TokenAuth auth = new TokenAuth(TokenAuth.read(c.tokens()), log);
         GrpcServer g = new GrpcServer(fed, 0, c.cert(), c.key(), auth);
         return new Running(fed, g, auth, pool.submit(fed::run));
@@ -58,6 +67,7 @@ class LoopbackTest {
 
     private static String token(int k) throws IOException { return TokenAuth.read(NetFixture.certs().tokens()).get(k); }
 
+    /** Raw states (--obs-norm none): the networked rounds against FORLER's in-process rounds, Forler driven directly. */
     @Test
     void sameBitsAsTheInProcessRuntime() throws Exception {
         Settings s = NetFixture.settings(3, 2, 5);
@@ -75,6 +85,59 @@ class LoopbackTest {
         NetFixture.assertSameBits(ref.server.learner.actor, srv.fed().server.learner.actor, "global actor π_o");
         NetFixture.assertSameBits(ref.server.learner.critic, srv.fed().server.learner.critic, "stacked critic");
         assertTrue(r.rows().get(1).get("bytes_up") > 0 && r.rows().get(1).get("bytes_down") > 0);
+    }
+
+    /**
+     * State normalisation (--obs-norm server, the default, and own): the networked run against `forler run`'s
+     * simulation (FedSimulation) with the same settings: the global returns logged each round are equal, and the
+     * server's state (π_o, β, the stacked critic, optimisers, RNG) and every device's state bit-equal after 2 rounds.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ObsNorm.class, names = {"SERVER", "OWN"})
+    void normalisedStatesGiveTheSimulationsNumbers(ObsNorm rule) throws Exception {
+        Settings s = NetFixture.settings(3, 2, 5, rule);
+        ServerNode fed = sameNumbersAsTheSimulation(NetFixture.options(s, Duration.ofSeconds(60), 1, 1, dir.resolve("server")));
+        assertEquals(rule.flag(), fed.settings().getObsNorm());
+        assertEquals(3, fed.settings().getObsMeanCount(), "D_o's statistics are sent (pendulum: 3 state dimensions)");
+    }
+
+    /** --search-temp spread (sent to the devices) and --omega-s-per-head (the server's): the simulation's numbers too. */
+    @Test
+    void theSearchTemperatureAndOmegaPerHeadGiveTheSimulationsNumbers() throws Exception {
+        Settings s = NetFixture.settings(3, 2, 5, ObsNorm.SERVER).toBuilder().setSearchTemp("spread").build();
+        ServerNode.Options o = NetFixture.options(s, Duration.ofSeconds(60), 1, 1, dir.resolve("server"));
+        sameNumbersAsTheSimulation(new ServerNode.Options(s, o.serverSteps(), o.omegaS(), true, o.broadcast(), o.deadline(), o.minDevices(),
+                o.maxNorm(), o.evalEpisodes(), o.out(), false));
+    }
+
+    /**
+     * Runs the server of {@code o} with 3 device threads, then `forler run` (FedSimulation) with the same settings:
+     * the global returns logged each round are equal, and the server's and every device's state bit-equal at the end.
+     */
+    private ServerNode sameNumbersAsTheSimulation(ServerNode.Options o) throws Exception {
+        Settings s = o.settings();
+        Running srv = serve(s, o);
+        List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            DeviceNode d = device(srv, k, token(k));
+            devs.add(pool.submit(() -> { try (d) { return d.run(); } }));
+        }
+        ServerNode.Result r = srv.result().get(60, TimeUnit.SECONDS);
+        for (Future<DeviceNode.Summary> f : devs) assertEquals(new DeviceNode.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
+        srv.grpc().close();
+
+        FedSimulation.Result ref = NetFixture.simulate(s, o.omegaSPerHead(), 1, dir.resolve("sim"));
+        for (int round = 0; round < s.getRounds(); round++) {
+            assertEquals(ref.rows().get(round).get("global_return"), r.rows().get(round).get("global_return"), "global return, round " + round);
+        }
+        StateDict simState = StateDict.read(dir.resolve("sim").resolve("checkpoint.safetensors"));
+        StateDict netState = StateDict.read(dir.resolve("server").resolve("checkpoint.safetensors"));
+        NetFixture.assertSameState(simState.sub("server."), netState.sub("server."), "server state");
+        for (int k = 0; k < 3; k++) {
+            StateDict device = StateDict.read(dir.resolve("device" + k + ".safetensors"));
+            NetFixture.assertSameState(simState.sub("device" + k + "."), device.sub("device."), "device " + k + " state");
+        }
+        return srv.fed();
     }
 
     @Test
