@@ -117,7 +117,9 @@ public final class Tensor {
      * (at hidden 256 these elementwise passes are memory-bound). Same values as {@code matmul(w).add(bias)}. bias may be
      * null.
      */
-    public Tensor matmul(Tensor w, Tensor bias) {
+    public Tensor matmul(Tensor w, Tensor bias) { return matmul(w, bias, false); }
+
+    private Tensor matmul(Tensor w, Tensor bias, boolean relu) {
         Tensor x = this;
         if (w.rank() != 2 || x.rank() < 1 || x.shape[x.rank() - 1] != w.shape[0]) {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(x.shape) + " and " + Shapes.str(w.shape)
@@ -129,7 +131,17 @@ public final class Tensor {
         }
         int[] ys = x.shape.clone();
         ys[ys.length - 1] = out;
-        return affine(w, bias, 1, x.size() / in, in, out, true, ys);
+        return affine(w, bias, 1, x.size() / in, in, out, true, ys, relu);
+    }
+
+    /**
+     * relu(this · w + bias), a Linear layer and its ReLU as one op: the ReLU is applied in the bias pass and its
+     * gradient mask is read from the output (y &gt; 0 exactly where x·w + b &gt; 0), so no pre-activation array is kept.
+     * Same values and gradients as {@code matmul(w, bias).relu()}, bit for bit.
+     */
+    public Tensor matmulRelu(Tensor w, Tensor bias) {
+        if (bias == null) throw new IllegalArgumentException("matmulRelu: needs a bias (use matmul(w).relu() without one)");
+        return matmul(w, bias, true);
     }
 
     /**
@@ -139,7 +151,15 @@ public final class Tensor {
     public Tensor ensembleMatmul(Tensor w) { return ensembleMatmul(w, null); }
 
     /** {@link #ensembleMatmul(Tensor)} + bias[E, 1, out] as one op, as {@link #matmul(Tensor, Tensor)}; bias may be null. */
-    public Tensor ensembleMatmul(Tensor w, Tensor bias) {
+    public Tensor ensembleMatmul(Tensor w, Tensor bias) { return ensembleMatmul(w, bias, false); }
+
+    /** relu({@link #ensembleMatmul(Tensor, Tensor)}) as one op, as {@link #matmulRelu}. */
+    public Tensor ensembleMatmulRelu(Tensor w, Tensor bias) {
+        if (bias == null) throw new IllegalArgumentException("ensembleMatmulRelu: needs a bias (use ensembleMatmul(w).relu() without one)");
+        return ensembleMatmul(w, bias, true);
+    }
+
+    private Tensor ensembleMatmul(Tensor w, Tensor bias, boolean relu) {
         Tensor x = this;
         boolean shared = x.rank() == 2;
         if (w.rank() != 3 || !(shared || x.rank() == 3) || x.shape[x.rank() - 1] != w.shape[1]
@@ -152,16 +172,16 @@ public final class Tensor {
             throw new IllegalArgumentException("ensembleMatmul: bias " + Shapes.str(bias.shape) + " must be [" + e + ", 1, "
                     + out + "]");
         }
-        return affine(w, bias, e, b, in, out, shared, new int[] {e, b, out});
+        return affine(w, bias, e, b, in, out, shared, new int[] {e, b, out}, relu);
     }
 
     /**
-     * y[h] = x[h]·w[h] (+ bias[h] on every row) for heads h < e, x[h] = x when shared: forward and backward of both
+     * y[h] = x[h]·w[h] (+ bias[h] on every row, then ReLU when {@code relu}) for heads h < e, x[h] = x when shared: forward and backward of both
      * products. x[h] [rows, in], w[h] [in, out], bias[h] [out], y[h] [rows, out]. With at least as many heads as the
      * backend has threads, heads run in parallel (each head's products on one thread, no hand-off per product);
      * otherwise heads run in turn and each product is split. Either way every element is computed the same way.
      */
-    private Tensor affine(Tensor w, Tensor bias, int e, int rows, int in, int out, boolean shared, int[] ys) {
+    private Tensor affine(Tensor w, Tensor bias, int e, int rows, int in, int out, boolean shared, int[] ys, boolean relu) {
         Tensor x = this;
         float[] y = new float[e * rows * out];
         Backend be = Backends.get();
@@ -172,15 +192,15 @@ public final class Tensor {
                 be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
                 FlopCounter.gemm(rows, out, in);
                 if (bias != null) {
-                    FlopCounter.add((long) rows * out);
-                    be.addBiasRows(rows, out, y, yo, bias.data, h * out, false);
+                    FlopCounter.add((relu ? 2L : 1L) * rows * out); // + bias (and ReLU's max)
+                    be.addBiasRows(rows, out, y, yo, bias.data, h * out, relu);
                 }
             }
         });
         Tensor r = new Tensor(y, ys, Tape.needsGrad(x, w) || bias != null && Tape.needsGrad(bias));
         if (r.requiresGrad) Tape.record(() -> {
-            float[] g = r.grad;
-            if (g == null) return;
+            if (r.grad == null) return;
+            float[] g = relu ? reluBackward(be, y, r.grad) : r.grad;
             float[] gb = bias != null && bias.requiresGrad ? bias.ensureGrad() : null;
             // dx is stored rather than added when nothing has written x's gradient yet (the usual case: an activation
             // with one consumer), so the product writes C straight from its registers; 0 + v and v differ only in
@@ -212,6 +232,14 @@ public final class Tensor {
             }
         });
         return r;
+    }
+
+    /** ReLU's backward from its output: the pre-activation's gradient, g where y &gt; 0, added to zeros as relu() does. */
+    private static float[] reluBackward(Backend be, float[] y, float[] g) {
+        float[] gx = new float[y.length];
+        be.addWherePositive(y.length, y, g, gx);
+        FlopCounter.add(y.length); // gx += g where y > 0
+        return gx;
     }
 
     /** Runs heads [0, e) in parallel ranges when there are at least as many as the backend's threads, else in turn. */

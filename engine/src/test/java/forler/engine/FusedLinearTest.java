@@ -51,6 +51,32 @@ class FusedLinearTest extends OnEachBackend {
     }
 
     @Test
+    void linearReluMatchesLinearThenRelu() {
+        for (int[] s : new int[][] {{7, 5, 3}, {300, 37, 20}, {2, 1, 1}}) { // rows, in, out
+            for (boolean ensemble : new boolean[] {false, true}) {
+                Rng rng = new Rng(13);
+                int e = ensemble ? 3 : 1;
+                int[] xs = {s[0], s[1]}, ws = ensemble ? new int[] {e, s[1], s[2]} : new int[] {s[1], s[2]};
+                int[] bs = ensemble ? new int[] {e, 1, s[2]} : new int[] {s[2]}, ys = ensemble ? new int[] {e, s[0], s[2]} : new int[] {s[0], s[2]};
+                float[] x = Tensor.randn(rng, xs).data, w = Tensor.randn(rng, ws).data, b = Tensor.randn(rng, bs).data;
+                float[] up = Tensor.randn(rng, ys).data;
+                Tensor[] fused = {Tensor.param(x.clone(), xs), Tensor.param(w.clone(), ws), Tensor.param(b.clone(), bs)};
+                Tensor[] plain = {Tensor.param(x.clone(), xs), Tensor.param(w.clone(), ws), Tensor.param(b.clone(), bs)};
+                Tensor yf = ensemble ? fused[0].ensembleMatmulRelu(fused[1], fused[2]) : fused[0].matmulRelu(fused[1], fused[2]);
+                Tape.backward(yf.mul(Tensor.of(up, ys)).sum());
+                Tensor yp = (ensemble ? plain[0].ensembleMatmul(plain[1], plain[2]) : plain[0].matmul(plain[1], plain[2])).relu();
+                Tape.backward(yp.mul(Tensor.of(up, ys)).sum());
+                String what = backend + (ensemble ? " ensemble " : " ") + java.util.Arrays.toString(s);
+                assertSame(what + " y", yp, yf);
+                boolean someZero = false;
+                for (float v : yf.data) someZero |= v == 0f;
+                assertTrue(someZero || s[0] * s[2] < 4, what + ": the ReLU cut nothing, the test would not see its mask");
+                for (int i = 0; i < 3; i++) assertArrayEquals(plain[i].grad(), fused[i].grad(), 0f, what + " grad " + i);
+            }
+        }
+    }
+
+    @Test
     void wrongBiasShapeIsRejectedWithTheExpectedShape() {
         Tensor x = Tensor.zeros(4, 3);
         var e = assertThrows(IllegalArgumentException.class, () -> x.matmul(Tensor.zeros(3, 2), Tensor.zeros(3)));

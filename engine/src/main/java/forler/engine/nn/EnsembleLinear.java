@@ -33,6 +33,9 @@ public final class EnsembleLinear implements Module {
     /** x[E, B, in] or shared x[B, in] → [E, B, out]. */
     public Tensor forward(Tensor x) { return x.ensembleMatmul(weight, bias); }
 
+    /** relu of {@link #forward} as one op ({@link Tensor#ensembleMatmulRelu}). */
+    public Tensor forwardRelu(Tensor x) { return x.ensembleMatmulRelu(weight, bias); }
+
     public int heads() { return weight.shape[0]; }
 
     public int in() { return weight.shape[1]; }

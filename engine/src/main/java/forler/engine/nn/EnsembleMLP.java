@@ -22,10 +22,7 @@ public final class EnsembleMLP implements Module {
 
     /** x[B, in] (shared by all heads) or x[E, B, in] → [E, B, out]. */
     public Tensor forward(Tensor x) {
-        for (int i = 0; i < layers.length; i++) {
-            x = layers[i].forward(x);
-            if (i < layers.length - 1) x = x.relu();
-        }
+        for (int i = 0; i < layers.length; i++) x = i < layers.length - 1 ? layers[i].forwardRelu(x) : layers[i].forward(x);
         return x;
     }
 

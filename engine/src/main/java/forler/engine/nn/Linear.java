@@ -28,6 +28,9 @@ public final class Linear implements Module {
     /** x[..., in] → [..., out]. */
     public Tensor forward(Tensor x) { return x.matmul(weight, bias); }
 
+    /** relu(x·W + b) as one op ({@link Tensor#matmulRelu}). */
+    public Tensor forwardRelu(Tensor x) { return x.matmulRelu(weight, bias); }
+
     public int in() { return weight.shape[0]; }
 
     public int out() { return weight.shape[1]; }

@@ -33,8 +33,7 @@ public final class MLP implements Module {
     /** x[..., in] → [..., out]. */
     public Tensor forward(Tensor x) {
         for (int i = 0; i < layers.length; i++) {
-            x = layers[i].forward(x);
-            if (i < layers.length - 1 || reluLast) x = x.relu();
+            x = i < layers.length - 1 || reluLast ? layers[i].forwardRelu(x) : layers[i].forward(x);
         }
         return x;
     }
