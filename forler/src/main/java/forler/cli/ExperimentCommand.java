@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
                 + "share of each method's score kept with the 2 random devices.",
                 "offline: `forler train` alone (not federated), TD3+BC and CQL on medium, medium-replay and medium-expert data of --task, "
-                + "--size transitions (medium-replay: --replay-size), --steps gradient steps evaluated every steps / 5 on --eval-episodes "
+                + "--size transitions (medium-replay: --replay-size; --algos, --kinds pick a part of the grid), --steps gradient steps evaluated every steps / 5 on --eval-episodes "
                 + "episodes, at --hidden, --depth, --batch; each run's train.csv/json under <out>/offline/<task>/<algo>-<kind>/seed-<S>/; "
                 + "score: the normalised score of the last 3 evaluations."})
 public final class ExperimentCommand implements Callable<Integer> {
@@ -50,6 +50,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     Integer steps;
     @Option(names = "--replay-size", description = "offline only: transitions of the medium-replay data (at most the task's replay buffer). Default: --size.")
     Integer replaySize;
+    @Option(names = "--algos", split = ",", description = "offline only: the algorithms, td3bc and/or cql. Default: both.")
+    List<String> algos;
+    @Option(names = "--kinds", split = ",", description = "offline only: the datasets, of medium, medium-replay, medium-expert. Default: all three.")
+    List<String> kinds;
     @Spec
     CommandSpec spec;
 
@@ -61,16 +65,23 @@ public final class ExperimentCommand implements Callable<Integer> {
         List<String> ids = id.equals("all") ? List.of("e1", "e2", "e3", "e4", "e5", "e6", "e7") : List.of(id);
         for (String e : ids) Experiments.checkId(e);
         boolean offline = ids.equals(List.of("offline"));
-        if (!offline && (steps != null || replaySize != null)) {
-            throw new IllegalArgumentException((steps != null ? "--steps" : "--replay-size") + " is the offline experiment's: give it with `forler experiment offline`");
+        if (!offline) {
+            for (String flag : List.of("--steps", "--replay-size", "--algos", "--kinds")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    throw new IllegalArgumentException(flag + " is the offline experiment's: give it with `forler experiment offline`");
+                }
+            }
         }
-        Experiments.OfflineScale scale = new Experiments.OfflineScale(steps == null ? 10_000 : steps, replaySize == null ? base.perDevice() : replaySize);
+        Experiments.OfflineGrid scale = new Experiments.OfflineGrid(algos == null ? Experiments.OfflineGrid.ALGOS : algos,
+                kinds == null ? Experiments.OfflineGrid.KINDS : kinds, steps == null ? 10_000 : steps, replaySize == null ? base.perDevice() : replaySize);
         Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share)
                 .withOffline(scale);
         for (String e : ids) {
             Map<String, String> settings = new LinkedHashMap<>();
             if (offline) { // the settings of `forler train` it uses
                 for (String flag : List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes")) settings.put(flag, base.settings().get(flag));
+                settings.put("--algos", String.join(",", scale.algos()));
+                settings.put("--kinds", String.join(",", scale.kinds()));
                 settings.put("--replay-size", Integer.toString(scale.replaySize()));
                 settings.put("--steps", Integer.toString(scale.steps()));
                 settings.put("--eval-every", Integer.toString(scale.steps() / 5));

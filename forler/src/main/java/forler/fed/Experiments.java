@@ -34,13 +34,22 @@ public final class Experiments {
     }
 
     /**
-     * The offline experiment's scale: gradient steps of each {@code forler train} run (evaluated every steps / 5) and
-     * the transitions of its medium-replay data (a task's replay buffer may hold fewer than --size).
+     * The offline experiment's grid and scale: its algorithms and dataset kinds (each a subset of {@link #ALGOS} and
+     * {@link #KINDS}, in their order), the gradient steps of each {@code forler train} run (evaluated every steps / 5)
+     * and the transitions of its medium-replay data (a task's replay buffer may hold fewer than --size).
      */
-    public record OfflineScale(int steps, int replaySize) {
-        public OfflineScale {
+    public record OfflineGrid(List<String> algos, List<String> kinds, int steps, int replaySize) {
+        /** Every algorithm and kind. */
+        public static final List<String> ALGOS = List.of("td3bc", "cql"), KINDS = List.of("medium", "medium-replay", "medium-expert");
+
+        public OfflineGrid {
+            for (String a : algos) if (!ALGOS.contains(a)) throw new IllegalArgumentException("--algos: unknown '" + a + "': choose from " + String.join(", ", ALGOS));
+            for (String k : kinds) if (!KINDS.contains(k)) throw new IllegalArgumentException("--kinds: unknown '" + k + "': choose from " + String.join(", ", KINDS));
+            if (algos.isEmpty() || kinds.isEmpty()) throw new IllegalArgumentException("--algos and --kinds must name at least one each");
             if (steps < 5) throw new IllegalArgumentException("--steps must be >= 5 (a run is evaluated every steps / 5), got " + steps);
             if (replaySize < 1) throw new IllegalArgumentException("--replay-size must be >= 1, got " + replaySize);
+            algos = ALGOS.stream().filter(algos::contains).toList();
+            kinds = KINDS.stream().filter(kinds::contains).toList();
         }
     }
 
@@ -73,7 +82,7 @@ public final class Experiments {
     private final Function<DatasetBuilder.Request, Dataset> datasets;
     private final PrintStream log;
     private final Shard shard;
-    private OfflineScale offline;
+    private OfflineGrid offline;
 
     public Experiments(FedSimulation.Options base, List<String> tasks, int seeds, Path out,
                        Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
@@ -96,9 +105,9 @@ public final class Experiments {
         this.shard = shard;
     }
 
-    /** Sets the offline experiment's scale (default: 10000 steps, medium-replay of --size transitions). */
-    public Experiments withOffline(OfflineScale scale) {
-        this.offline = scale;
+    /** Sets the offline experiment's grid (default: every algorithm and kind, 10000 steps, medium-replay of --size transitions). */
+    public Experiments withOffline(OfflineGrid grid) {
+        this.offline = grid;
         return this;
     }
 
@@ -285,19 +294,19 @@ public final class Experiments {
 
     /**
      * Offline RL on one task ({@code forler train}, not federated): TD3+BC and CQL on medium, medium-replay and
-     * medium-expert data ({@code <algo>-<kind>}, x = the kind's index), each at the experiment's --hidden, --depth,
-     * --batch, --eval-episodes and --size (medium-replay: {@link OfflineScale#replaySize}), evaluated every steps / 5.
+     * medium-expert data ({@code <algo>-<kind>}, x = the kind's index in {@link OfflineGrid#KINDS}), each at the
+     * experiment's --hidden, --depth, --batch, --eval-episodes and --size (medium-replay: {@link OfflineGrid#replaySize}),
+     * evaluated every steps / 5.
      */
     private List<Variant> offline() {
-        OfflineScale scale = offline != null ? offline : new OfflineScale(10_000, base.perDevice());
+        OfflineGrid grid = offline != null ? offline : new OfflineGrid(OfflineGrid.ALGOS, OfflineGrid.KINDS, 10_000, base.perDevice());
         List<Variant> g = new ArrayList<>();
-        List<String> kinds = List.of("medium", "medium-replay", "medium-expert");
-        for (String algo : List.of("td3bc", "cql"))
-            for (int i = 0; i < kinds.size(); i++) {
-                OfflineTraining.Options o = new OfflineTraining.Options(algo, base.task(), scale.steps(), scale.steps() / 5, base.evalEpisodes(), 0,
+        for (String algo : grid.algos())
+            for (String kind : grid.kinds()) {
+                OfflineTraining.Options o = new OfflineTraining.Options(algo, base.task(), grid.steps(), grid.steps() / 5, base.evalEpisodes(), 0,
                         base.out(), false, base.hidden(), base.depth(), base.batch(), 10, true);
-                int size = kinds.get(i).equals("medium-replay") ? scale.replaySize() : base.perDevice();
-                g.add(new Variant(algo, algo + "-" + kinds.get(i), i, new ExperimentCell.Offline(o, kinds.get(i), size, 0)));
+                int size = kind.equals("medium-replay") ? grid.replaySize() : base.perDevice();
+                g.add(new Variant(algo, algo + "-" + kind, OfflineGrid.KINDS.indexOf(kind), new ExperimentCell.Offline(o, kind, size, 0)));
             }
         return g;
     }
