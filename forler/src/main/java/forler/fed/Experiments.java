@@ -159,6 +159,7 @@ public final class Experiments {
                     (o, v) -> o.withBroadcast(ForlerServer.Broadcast.parse(v)));
             case "adversary" -> adversary();
             case "offline" -> offline();
+            case "swings" -> swings();
             default -> throw unknown(id);
         };
     }
@@ -234,14 +235,47 @@ public final class Experiments {
      * reaches FORLER's global policy through the uploaded critics, not through the server's own data.
      */
     private List<Variant> e5() {
-        List<String> good = List.of("expert", "medium-expert", "medium", "medium-replay");
-        List<String> polluted = new ArrayList<>(good);
-        polluted.addAll(List.of("random", "random"));
         List<Variant> g = new ArrayList<>();
         for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora")) {
-            FedSimulation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
-            g.add(new Variant(algo, algo + "-4good", 4, withData(o, good)));
-            g.add(new Variant(algo, algo + "-4good+2random", 6, withData(o, polluted)));
+            g.add(new Variant(algo, algo + "-4good", 4, e5Arm(algo, false)));
+            g.add(new Variant(algo, algo + "-4good+2random", 6, e5Arm(algo, true)));
+        }
+        return g;
+    }
+
+    /** E5's arm of {@code algo}: the 4 good devices, or ({@code polluted}) the same 4 plus 2 random ones. */
+    private FedSimulation.Options e5Arm(String algo, boolean polluted) {
+        List<String> good = List.of("expert", "medium-expert", "medium", "medium-replay");
+        List<String> kinds = new ArrayList<>(good);
+        if (polluted) kinds.addAll(List.of("random", "random"));
+        FedSimulation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
+        return withData(o, kinds);
+    }
+
+    /**
+     * What makes FORLER's global score swing from round to round in E5 (docs/results.md §E5): FORLER's 4-good arm with
+     * one server or device setting changed at a time ({@code <change>}, x = its index), and for three of the changes
+     * the polluted arm too ({@code <change>-4good+2random}). The evaluation episodes are --eval-episodes (the swing
+     * is mostly 5-episode noise: compare 5 with 50).
+     */
+    private List<Variant> swings() {
+        Map<String, java.util.function.UnaryOperator<FedSimulation.Options>> changes = new LinkedHashMap<>();
+        changes.put("base", o -> o);
+        changes.put("server-size-5000", o -> o.withServerSize(5000));
+        changes.put("omega-s-0", o -> o.withOmegaS(0f));
+        changes.put("omega-s-8", o -> o.withOmegaS(8f));
+        changes.put("broadcast-own", o -> o.withBroadcast(ForlerServer.Broadcast.OWN));
+        changes.put("no-rectification", o -> o.withAlpha1(0f));
+        changes.put("server-steps-25", o -> o.withServerSteps(25));
+        changes.put("server-steps-400", o -> o.withServerSteps(400));
+        changes.put("server-size-5000-own", o -> o.withServerSize(5000).withBroadcast(ForlerServer.Broadcast.OWN));
+        Set<String> alsoPolluted = Set.of("server-size-5000", "no-rectification", "server-size-5000-own");
+        List<Variant> g = new ArrayList<>();
+        int x = 0;
+        for (Map.Entry<String, java.util.function.UnaryOperator<FedSimulation.Options>> c : changes.entrySet()) {
+            g.add(new Variant("4 good", c.getKey(), x, c.getValue().apply(e5Arm("forler", false))));
+            if (alsoPolluted.contains(c.getKey())) g.add(new Variant("4 good + 2 random", c.getKey() + "-4good+2random", x, c.getValue().apply(e5Arm("forler", true))));
+            x++;
         }
         return g;
     }
@@ -328,7 +362,7 @@ public final class Experiments {
     // ------------------------------------------------------------------ helpers
 
     /** The experiment ids: the paper's e1 … e7, the harness's ablations, and offline RL alone. */
-    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast|adversary|offline";
+    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast|adversary|swings|offline";
 
     /** Refuses an experiment id other than e1 … e7 and the ablations. */
     public static void checkId(String id) {
@@ -336,7 +370,7 @@ public final class Experiments {
     }
 
     private static IllegalArgumentException unknown(String id) {
-        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, an ablation: norm, omega, temp, broadcast, adversary, or offline");
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, an ablation: norm, omega, temp, broadcast, adversary, swings, or offline");
     }
 
     /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */
@@ -365,6 +399,7 @@ public final class Experiments {
             case "broadcast" -> Set.of("broadcast");
             case "adversary" -> Set.of("algo", "adversary", "reject_outliers");
             case "offline" -> Set.of("algo", "data", "size", "dataset_size", "normalised_states");
+            case "swings" -> Set.of("devices", "data", "kinds", "server_size", "omega_s", "broadcast", "alpha1", "server_steps");
             default -> Set.of("delta");
         };
     }
@@ -384,6 +419,7 @@ public final class Experiments {
             case "broadcast" -> "ablation: server broadcast";
             case "adversary" -> "one adversarial device (the last), with and without the server's outlier check";
             case "offline" -> "offline RL (TD3+BC, CQL) on medium, medium-replay and medium-expert data";
+            case "swings" -> "ablation: FORLER's round-to-round swings in E5, one setting changed at a time";
             default -> "rectification overhead";
         };
     }
@@ -401,6 +437,7 @@ public final class Experiments {
             case "broadcast" -> "0 average, 1 own, 2 mix";
             case "adversary" -> "adversary: 0 none, 1 flip, 2 inflate";
             case "offline" -> "dataset: 0 medium, 1 medium-replay, 2 medium-expert";
+            case "swings" -> "change: 0 none, 1 D_o 5000, 2/3 omega_s 0/8, 4 own, 5 alpha1 0, 6/7 G 25/400, 8 D_o 5000 + own";
             default -> "delta";
         };
     }

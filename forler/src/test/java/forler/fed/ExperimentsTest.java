@@ -88,6 +88,28 @@ class ExperimentsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Experiments.checkId("norms"));
     }
 
+    /** Each variant of the swings ablation is E5's FORLER arm (4 good, or + 2 random) with only its named settings changed. */
+    @Test
+    void eachSwingsVariantChangesOnlyItsSettingsOfE5sForlerArm(@TempDir Path out) throws Exception {
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
+            throw new IllegalStateException("trains: " + r);
+        }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Map<String, FedSimulation.Options> e5 = new java.util.HashMap<>();
+        e.runs("e5").forEach((dir, o) -> e5.put(dir.getParent().getFileName().toString(), o));
+        StringBuilder got = new StringBuilder();
+        for (Map.Entry<Path, FedSimulation.Options> r : e.runs("swings").entrySet()) {
+            String name = r.getKey().getParent().getFileName().toString();
+            Map<String, String> arm = e5.get(name.endsWith("-4good+2random") ? "forler-4good+2random" : "forler-4good").settings(), s = r.getValue().settings();
+            List<String> changed = s.keySet().stream().filter(k -> !s.get(k).equals(arm.get(k))).map(k -> k + "=" + s.get(k)).toList();
+            got.append(got.length() == 0 ? "" : " ").append(name).append(':').append(String.join(",", changed));
+        }
+        assertEquals("base: server-size-5000:--server-size=5000 server-size-5000-4good+2random:--server-size=5000 omega-s-0:--omega-s=0.0 "
+                + "omega-s-8:--omega-s=8.0 broadcast-own:--broadcast=own no-rectification:--alpha1=0.0 no-rectification-4good+2random:--alpha1=0.0 "
+                + "server-steps-25:--server-steps=25 server-steps-400:--server-steps=400 server-size-5000-own:--server-size=5000,--broadcast=own "
+                + "server-size-5000-own-4good+2random:--server-size=5000,--broadcast=own", got.toString());
+    }
+
     /** The adversary ablation's variants: per algorithm, check off then on, none / flip / inflate. */
     private static String adversaryVariants() {
         StringBuilder b = new StringBuilder();
