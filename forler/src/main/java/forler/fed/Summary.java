@@ -64,12 +64,49 @@ public final class Summary {
     }
 
     /**
-     * Which rounds of a run make its score: the last {@code last} that evaluated the policies, or, when {@code from >= 0}, rounds
-     * {@code from} … {@code to} (inclusive, by the logged round number).
+     * What a run's score makes of the rounds a {@link Rule} picks: their mean, their best (highest) score, or their swing,
+     * the mean absolute change of the score from one evaluated round to the next.
      */
-    public record Rule(int last, int from, int to) {
-        /** What the experiments use: the last 3 evaluations (rounds, unless the run evaluated only every N rounds). */
-        public static final Rule DEFAULT = new Rule(3, -1, -1);
+    public enum Stat {
+        MEAN("mean of"), MAX("best of"), SWING("mean absolute change from one evaluation to the next over");
+
+        final String phrase;
+
+        Stat(String phrase) { this.phrase = phrase; }
+
+        /** {@code mean}, {@code max} or {@code swing}. */
+        public static Stat parse(String s) {
+            return switch (s) {
+                case "mean" -> MEAN;
+                case "max" -> MAX;
+                case "swing" -> SWING;
+                default -> throw new IllegalArgumentException("--stat must be mean, max or swing, got '" + s + "'");
+            };
+        }
+
+        /**
+         * This statistic of column {@code key} over {@code rows}, rows without it left out (the mean: NaN if any is NaN;
+         * the best and the swing: over the rows that are not); NaN when none has it.
+         */
+        double of(List<Map<String, Double>> rows, String key) {
+            if (this == MEAN) return mean(rows, key);
+            double[] x = rows.stream().map(r -> r.get(key)).filter(v -> v != null && !Double.isNaN(v)).mapToDouble(Double::doubleValue).toArray();
+            if (x.length == 0 || (this == SWING && x.length < 2)) return Double.NaN;
+            if (this == MAX) return java.util.Arrays.stream(x).max().orElseThrow();
+            double s = 0;
+            for (int i = 1; i < x.length; i++) s += Math.abs(x[i] - x[i - 1]);
+            return s / (x.length - 1);
+        }
+    }
+
+    /**
+     * Which rounds of a run make its score: the last {@code last} that evaluated the policies, or, when {@code from >= 0}, rounds
+     * {@code from} … {@code to} (inclusive, by the logged round number; an offline run's: its step); and what of them
+     * ({@link Stat}: their mean unless told otherwise).
+     */
+    public record Rule(int last, int from, int to, Stat stat) {
+        /** What the experiments use: the mean of the last 3 evaluations (rounds, unless the run evaluated only every N rounds). */
+        public static final Rule DEFAULT = new Rule(3, -1, -1, Stat.MEAN);
 
         private static final Pattern LAST = Pattern.compile("last-(\\d{1,9})"), RANGE = Pattern.compile("(\\d{1,9}):(\\d{1,9})");
 
@@ -79,7 +116,7 @@ public final class Summary {
             if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
                 throw new IllegalArgumentException("--score must be last-N with N >= 1 (e.g. last-3), got '" + spec + "'");
             }
-            return new Rule(Integer.parseInt(m.group(1)), -1, -1);
+            return new Rule(Integer.parseInt(m.group(1)), -1, -1, Stat.MEAN);
         }
 
         /** {@code --rounds A:B}. */
@@ -88,12 +125,15 @@ public final class Summary {
             if (!m.matches() || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
                 throw new IllegalArgumentException("--rounds must be A:B with 0 <= A <= B (rounds A to B of every run, inclusive), got '" + spec + "'");
             }
-            return new Rule(0, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            return new Rule(0, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Stat.MEAN);
         }
 
+        /** The same rounds, {@code s} of them. */
+        public Rule with(Stat s) { return new Rule(last, from, to, s); }
+
         String describe() {
-            return from >= 0 ? "normalised score, mean of rounds " + from + " to " + to + ", mean ± std over seeds"
-                    : "normalised score, mean of the last " + last + " evaluations, mean ± std over seeds";
+            return from >= 0 ? "normalised score, " + stat.phrase + " rounds " + from + " to " + to + ", mean ± std over seeds"
+                    : "normalised score, " + stat.phrase + " the last " + last + " evaluations, mean ± std over seeds";
         }
 
         /** The rows of {@code run} this rule scores; refuses a run that has none of them. */
@@ -390,7 +430,7 @@ public final class Summary {
 
         AtomicFiles.writeString(exp.resolve("summary.csv"), csv(lines));
         AtomicFiles.writeString(exp.resolve("summary.json"), json(info, lines));
-        List<String> kept = id.equals("e5") ? kept(lines) : List.of();
+        List<String> kept = id.equals("e5") && rule.stat() == Stat.MEAN ? kept(lines) : List.of(); // a share of the mean score
         AtomicFiles.writeString(exp.resolve("summary.md"), markdown(id, info, lines, policies, kept));
         String title = id.toUpperCase(Locale.ROOT) + ": " + Experiments.title(id) + " (" + seeds + " seeds)";
         for (Policy p : policies) {
@@ -425,9 +465,9 @@ public final class Summary {
         for (int s = 0; s < n; s++) {
             Run r = runs.get(s);
             List<Map<String, Double>> rows = rule.select(r.rows(), r.dir());
-            g[s] = mean(rows, "global_score");
-            l[s] = mean(rows, "local_score_mean");
-            lg[s] = mean(goodLocal(rows, devices(r), kinds(r)), "local_good");
+            g[s] = rule.stat().of(rows, "global_score");
+            l[s] = rule.stat().of(rows, "local_score_mean");
+            lg[s] = rule.stat().of(goodLocal(rows, devices(r), kinds(r)), "local_good");
             qe[s] = mean(rows, "device_q_evals_per_state");
             Double w = r.rows().get(r.rows().size() - 1).get("wall_s");
             wall[s] = w == null ? Double.NaN : w / r.rows().size();

@@ -88,6 +88,7 @@ class ReportCommandTest {
         for (String r : List.of("3:1", "a:b", "1-2")) refused(forler("report", dir.toString(), "--rounds", r), "--rounds", r);
         refused(forler("report", dir.toString(), "--score", "last-0"), "--score");
         refused(forler("report", dir.toString(), "--policy", "best"), "--policy", "best");
+        refused(forler("report", dir.toString(), "--stat", "best"), "--stat", "best");
     }
 
     /**

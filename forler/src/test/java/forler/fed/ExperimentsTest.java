@@ -186,6 +186,19 @@ class ExperimentsTest {
     }
 
     @Test
+    void aStatOfTheRoundsIsTheirMeanBestOrMeanAbsoluteChangeAndSkipsUnevaluatedRounds() {
+        List<Map<String, Double>> rows = List.of(Map.of("global_score", 10.0), Map.of("global_score", Double.NaN), Map.of("global_score", 30.0),
+                Map.of("global_score", 20.0));
+        assertTrue(Double.isNaN(Summary.Stat.MEAN.of(rows, "global_score")), "a mean over an unevaluated round is NaN, as before");
+        assertEquals(20, Summary.Stat.MEAN.of(List.of(rows.get(0), rows.get(2), rows.get(3)), "global_score"), 1e-12);
+        assertEquals(30, Summary.Stat.MAX.of(rows, "global_score"), 1e-12);
+        assertEquals((20 + 10) / 2.0, Summary.Stat.SWING.of(rows, "global_score"), 1e-12);
+        assertTrue(Double.isNaN(Summary.Stat.SWING.of(rows.subList(0, 1), "global_score")), "no change without two evaluations");
+        assertEquals(Summary.Stat.SWING, Summary.Stat.parse("swing"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Summary.Stat.parse("best"));
+    }
+
+    @Test
     void theShareKeptIsRefusedAgainstAScoreAtOrBelowZero() {
         assertEquals("90%", Summary.kept(20, 18));
         assertEquals("n/a (-3.0 without them)", Summary.kept(-3, 5));
