@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale. Each is a grid of {@link FedSimulation} runs
- * (variant × seed), one folder each: {@code <out>/<id>/<task>/<variant>/seed-<S>/} with the run's {@code rounds.csv/json},
- * and {@code variant.json} in the variant folder (its series and x). Runs already complete there are not run again and a
+ * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale, the harness's ablations,
+ * and offline RL alone. Each is a grid of {@link ExperimentCell cells}, {@link FedSimulation} runs or, for {@code offline},
+ * {@code forler train} runs (variant × seed), one folder each: {@code <out>/<id>/<task>/<variant>/seed-<S>/} with the run's
+ * {@code rounds.csv/json} (or {@code train.csv/json}), and {@code variant.json} in the variant folder (its series and x). Runs already complete there are not run again and a
  * killed one is resumed, so a killed experiment continues where it stopped. A {@link Shard} runs only its share of the
  * cells, so a sweep spreads over a scheduler's job array; the unsharded experiment, and {@code forler report} once every
  * shard is done, write the summary through {@link Summary} (the score of a run: the mean normalised score of its last 3

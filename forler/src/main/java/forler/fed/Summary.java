@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * per policy ({@code <id>.png} global, {@code <id>-local.png} good devices' local, {@code <id>-local-all.png} all
  * devices' local).
  *
- * <p>Two layouts are read: {@code <exp>/<task>/<variant>/seed-<S>/rounds.csv} with {@code variant.json} in the
+ * <p>An offline experiment's runs log {@code train.csv/json} instead (one policy: its evaluations are read as the
+ * global policy's rounds, by step). Two layouts are read: {@code <exp>/<task>/<variant>/seed-<S>/rounds.csv} with {@code variant.json} in the
  * variant folder (what {@link Experiments} writes), and the older {@code <exp>/runs/<variant>-s<S>/rounds.csv} with
  * {@code <exp>/variants.csv} (index, series, label) and the x values in {@code <exp>/summary.csv}.
  */
