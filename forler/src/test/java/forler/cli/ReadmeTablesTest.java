@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each committed {@code summary.csv} is byte for byte what {@code report} writes again from its runs' logs.
  */
 class ReadmeTablesTest {
-    private static final Path RESULTS = Path.of("..", "results"), README = Path.of("..", "README.md");
+    private static final Path RESULTS = Path.of("..", "results"), README = Path.of("..", "README.md"), RESULTS_MD = Path.of("..", "docs", "results.md");
     private static final List<String> E1 = List.of("forler", "fedcql", "fedtd3bc", "fedora", "cql"), E5 = List.of("forler", "fedcql", "fedtd3bc", "fedora");
 
     @TempDir
@@ -94,9 +94,12 @@ class ReadmeTablesTest {
     }
 
     /** The README table row that starts with {@code first}: its cells, bold marks gone and the minus sign made ASCII. */
-    private static List<String> row(String first) throws IOException {
-        List<String> rows = Files.readAllLines(README).stream().filter(l -> l.startsWith("| " + first)).toList();
-        assertEquals(1, rows.size(), "one README table row starts with '" + first + "'");
+    private static List<String> row(String first) throws IOException { return row(README, first); }
+
+    /** The table row of {@code file} that starts with {@code first}, as {@link #row(String)}. */
+    private static List<String> row(Path file, String first) throws IOException {
+        List<String> rows = Files.readAllLines(file).stream().filter(l -> l.startsWith("| " + first)).toList();
+        assertEquals(1, rows.size(), "one " + file.getFileName() + " table row starts with '" + first + "'");
         List<String> cells = new ArrayList<>();
         for (String c : rows.get(0).split("\\|")) cells.add(c.replace("**", "").replace('−', '-').trim());
         return cells.subList(1, cells.size());
@@ -185,6 +188,19 @@ class ReadmeTablesTest {
         for (String d : List.of("1", "2", "5", "10", "20")) q.add(String.format(Locale.ROOT, "%.0f", v(e6, "delta-" + d, "q_evals_per_state_step")));
         assertTrue(row("Q-evaluations per state per step").get(1).startsWith(String.join(", ", q) + " for δ = 1, 2, 5, 10, 20: exact"),
                 row("Q-evaluations per state per step").get(1) + " against " + q);
+    }
+
+    /** docs/results.md's offline table: the pendulum runs' report, 5000 steps (both algorithms) and 20000 (TD3+BC, two kinds). */
+    @Test
+    void offlineTableInResultsMdIsTheReportOfTheCommittedRuns() throws IOException {
+        for (String algo : List.of("td3bc", "cql"))
+            for (String kind : List.of("medium", "medium-replay", "medium-expert")) {
+                String variant = algo + "-" + kind;
+                boolean longer = algo.equals("td3bc") && !kind.equals("medium-replay");
+                List<String> expected = List.of(g("pendulum/offline", variant), longer ? g("pendulum-long/offline", variant) : "–");
+                List<String> cells = row(RESULTS_MD, algo + " | " + kind + " |");
+                assertEquals(expected, cells.subList(2, 4), "docs/results.md offline row " + variant + " against `forler report` of the committed runs");
+            }
     }
 
     /** Every other experiment folder under results/ reports again to its committed summary.csv too (the moved runs are complete). */
