@@ -57,6 +57,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The flags only the offline experiment takes, and the other flags it reads (the rest are federated runs' settings). */
+    private static final List<String> OFFLINE_ONLY = List.of("--steps", "--replay-size", "--algos", "--kinds"),
+            OFFLINE_FLAGS = List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes", "--cache", "--seeds", "--out", "--shard");
+
     @Override
     public Integer call() throws Exception {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
@@ -65,26 +69,29 @@ public final class ExperimentCommand implements Callable<Integer> {
         List<String> ids = id.equals("all") ? List.of("e1", "e2", "e3", "e4", "e5", "e6", "e7") : List.of(id);
         for (String e : ids) Experiments.checkId(e);
         boolean offline = ids.equals(List.of("offline"));
-        if (!offline) {
-            for (String flag : List.of("--steps", "--replay-size", "--algos", "--kinds")) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
-                    throw new IllegalArgumentException(flag + " is the offline experiment's: give it with `forler experiment offline`");
-                }
+        for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String flag = o.longestName();
+            if (!offline && OFFLINE_ONLY.contains(flag)) {
+                throw new IllegalArgumentException(flag + " is the offline experiment's: give it with `forler experiment offline`");
+            }
+            if (offline && !OFFLINE_FLAGS.contains(flag) && !OFFLINE_ONLY.contains(flag)) {
+                throw new IllegalArgumentException(flag + " is not a setting of `forler experiment offline` (it takes " + String.join(", ", OFFLINE_FLAGS)
+                        + ", " + String.join(", ", OFFLINE_ONLY) + ")");
             }
         }
-        Experiments.OfflineGrid scale = new Experiments.OfflineGrid(algos == null ? Experiments.OfflineGrid.ALGOS : algos,
+        Experiments.OfflineGrid grid = new Experiments.OfflineGrid(algos == null ? Experiments.OfflineGrid.ALGOS : algos,
                 kinds == null ? Experiments.OfflineGrid.KINDS : kinds, steps == null ? 10_000 : steps, replaySize == null ? base.perDevice() : replaySize);
         Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share)
-                .withOffline(scale);
+                .withOffline(grid);
         for (String e : ids) {
             Map<String, String> settings = new LinkedHashMap<>();
             if (offline) { // the settings of `forler train` it uses
                 for (String flag : List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes")) settings.put(flag, base.settings().get(flag));
-                settings.put("--algos", String.join(",", scale.algos()));
-                settings.put("--kinds", String.join(",", scale.kinds()));
-                settings.put("--replay-size", Integer.toString(scale.replaySize()));
-                settings.put("--steps", Integer.toString(scale.steps()));
-                settings.put("--eval-every", Integer.toString(scale.steps() / 5));
+                settings.put("--algos", String.join(",", grid.algos()));
+                settings.put("--kinds", String.join(",", grid.kinds()));
+                settings.put("--replay-size", Integer.toString(grid.replaySize()));
+                settings.put("--steps", Integer.toString(grid.steps()));
+                settings.put("--eval-every", Integer.toString(grid.steps() / 5));
             } else {
                 base.settings().forEach((flag, v) -> { if (!flag.equals("--seed")) settings.put(flag, v); });
                 settings.put("--rounds", Integer.toString(base.rounds()));

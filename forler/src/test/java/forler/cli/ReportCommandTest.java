@@ -183,5 +183,6 @@ class ReportCommandTest {
 
         refused(forler(tinyE7(dir, dir.resolve("e7"), "--steps", "10")), "--steps is the offline experiment's");
         refused(forler("experiment", "offline", "--algos", "sacn", "--out", dir.resolve("x").toString()), "--algos", "sacn");
+        refused(forler("experiment", "offline", "--rounds", "5", "--out", dir.resolve("x").toString()), "--rounds is not a setting of `forler experiment offline`");
     }
 }
