@@ -25,9 +25,13 @@ import picocli.CommandLine.Spec;
                 "With --shard i/n, runs only share i of the (variant × seed) runs; `forler report <out>` merges the shards.",
                 "A variant's score: the normalised score of the last 3 evaluations, mean and std over seeds, for the global policy, the "
                 + "devices' local policies (all of them) and the good devices' (those without random data); e5 also prints the "
-                + "share of each method's score kept with the 2 random devices."})
+                + "share of each method's score kept with the 2 random devices.",
+                "offline: `forler train` alone (not federated), TD3+BC and CQL on medium, medium-replay and medium-expert data of --task, "
+                + "--size transitions (medium-replay: --replay-size; --algos, --kinds pick a part of the grid), --steps gradient steps evaluated every steps / 5 on --eval-episodes "
+                + "episodes, at --hidden, --depth, --batch; each run's train.csv/json under <out>/offline/<task>/<algo>-<kind>/seed-<S>/; "
+                + "score: the normalised score of the last 3 evaluations."})
 public final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "e1, e2, e3, e4, e5, e6, e7, all, or an ablation of the harness: norm (state normalisation), omega (ω_s per head), temp (search temperature), broadcast, adversary (one adversarial device, --devices 4 for 1 of 4)")
+    @Parameters(index = "0", description = "e1, e2, e3, e4, e5, e6, e7, all, an ablation of the harness: norm (state normalisation), omega (ω_s per head), temp (search temperature), broadcast, adversary (one adversarial device, --devices 4 for 1 of 4), swings (E5's FORLER 4-good arm, one setting changed at a time), or offline (TD3+BC and CQL on one task's datasets, no federation)")
     String id;
     @Mixin
     RunOptions opts;
@@ -42,8 +46,20 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Run only share i of n of the (variant × seed) runs (run k when k mod n = i − 1), e.g. one per job of a "
                     + "Slurm array or a Kubernetes Indexed Job (docs/cluster.md); `forler report <out>` merges them. Default: all.")
     String shard;
+    @Option(names = "--steps", description = "offline only: gradient steps of each `forler train` run (evaluated every steps / 5). Default: 10000.")
+    Integer steps;
+    @Option(names = "--replay-size", description = "offline only: transitions of the medium-replay data (at most the task's replay buffer). Default: --size.")
+    Integer replaySize;
+    @Option(names = "--algos", split = ",", description = "offline only: the algorithms, td3bc and/or cql. Default: both.")
+    List<String> algos;
+    @Option(names = "--kinds", split = ",", description = "offline only: the datasets, of medium, medium-replay, medium-expert. Default: all three.")
+    List<String> kinds;
     @Spec
     CommandSpec spec;
+
+    /** The flags only the offline experiment takes, and the other flags it reads (the rest are federated runs' settings). */
+    private static final List<String> OFFLINE_ONLY = List.of("--steps", "--replay-size", "--algos", "--kinds"),
+            OFFLINE_FLAGS = List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes", "--cache", "--seeds", "--out", "--shard");
 
     @Override
     public Integer call() throws Exception {
@@ -52,11 +68,34 @@ public final class ExperimentCommand implements Callable<Integer> {
         FedSimulation.Options base = opts.options(out);
         List<String> ids = id.equals("all") ? List.of("e1", "e2", "e3", "e4", "e5", "e6", "e7") : List.of(id);
         for (String e : ids) Experiments.checkId(e);
-        Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share);
+        boolean offline = ids.equals(List.of("offline"));
+        for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String flag = o.longestName();
+            if (!offline && OFFLINE_ONLY.contains(flag)) {
+                throw new IllegalArgumentException(flag + " is the offline experiment's: give it with `forler experiment offline`");
+            }
+            if (offline && !OFFLINE_FLAGS.contains(flag) && !OFFLINE_ONLY.contains(flag)) {
+                throw new IllegalArgumentException(flag + " is not a setting of `forler experiment offline` (it takes " + String.join(", ", OFFLINE_FLAGS)
+                        + ", " + String.join(", ", OFFLINE_ONLY) + ")");
+            }
+        }
+        Experiments.OfflineGrid grid = new Experiments.OfflineGrid(algos == null ? Experiments.OfflineGrid.ALGOS : algos,
+                kinds == null ? Experiments.OfflineGrid.KINDS : kinds, steps == null ? 10_000 : steps, replaySize == null ? base.perDevice() : replaySize);
+        Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share)
+                .withOffline(grid);
         for (String e : ids) {
             Map<String, String> settings = new LinkedHashMap<>();
-            base.settings().forEach((flag, v) -> { if (!flag.equals("--seed")) settings.put(flag, v); });
-            settings.put("--rounds", Integer.toString(base.rounds()));
+            if (offline) { // the settings of `forler train` it uses
+                for (String flag : List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes")) settings.put(flag, base.settings().get(flag));
+                settings.put("--algos", String.join(",", grid.algos()));
+                settings.put("--kinds", String.join(",", grid.kinds()));
+                settings.put("--replay-size", Integer.toString(grid.replaySize()));
+                settings.put("--steps", Integer.toString(grid.steps()));
+                settings.put("--eval-every", Integer.toString(grid.steps() / 5));
+            } else {
+                base.settings().forEach((flag, v) -> { if (!flag.equals("--seed")) settings.put(flag, v); });
+                settings.put("--rounds", Integer.toString(base.rounds()));
+            }
             settings.put("--seeds", Integer.toString(seeds));
             if (e.equals("e1")) settings.put("--tasks", String.join(",", tasks == null ? List.of(opts.task) : tasks));
             Files.createDirectories(out.resolve(e));

@@ -24,6 +24,10 @@ public final class ReportCommand implements Callable<Integer> {
     String score;
     @Option(names = "--rounds", paramLabel = "A:B", description = "A run's score: the mean of rounds A to B (inclusive) instead of --score.")
     String rounds;
+    @Option(names = "--stat", defaultValue = "mean", paramLabel = "S",
+            description = "What a run's score makes of those rounds: mean, max (its best round) or swing (the mean absolute change "
+                    + "from one evaluated round to the next). Default: ${DEFAULT-VALUE}.")
+    String stat;
     @Option(names = "--policy", split = ",", defaultValue = "global,local,good-local", paramLabel = "P",
             description = "Policies in the table and plots: global, local (all devices), good-local (devices without random data). Default: ${DEFAULT-VALUE}.")
     List<String> policies;
@@ -37,7 +41,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (score != null && rounds != null) throw new IllegalArgumentException("give --score or --rounds, not both");
-        Summary.Rule rule = rounds != null ? Summary.Rule.rounds(rounds) : score != null ? Summary.Rule.lastN(score) : Summary.Rule.DEFAULT;
+        Summary.Rule rule = (rounds != null ? Summary.Rule.rounds(rounds) : score != null ? Summary.Rule.lastN(score) : Summary.Rule.DEFAULT)
+                .with(Summary.Stat.parse(stat));
         Set<Summary.Policy> chosen = EnumSet.noneOf(Summary.Policy.class);
         for (String p : policies) chosen.add(Summary.Policy.parse(p));
         Map<Path, Map<String, String>> done = Summary.reportAll(dir, rule, chosen, curves, copyTo, System.out);

@@ -5,6 +5,7 @@ import forler.data.DatasetBuilder;
 import forler.io.RunLog;
 import forler.rl.ActorRectification;
 import forler.rl.ForlerServer;
+import forler.rl.OfflineTraining;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,17 +18,41 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale. Each is a grid of {@link FedSimulation} runs
- * (variant × seed), one folder each: {@code <out>/<id>/<task>/<variant>/seed-<S>/} with the run's {@code rounds.csv/json},
- * and {@code variant.json} in the variant folder (its series and x). Runs already complete there are not run again and a
+ * The paper's experiments (paper §V; docs/design.md §Experiments, E1–E7) at this machine's scale, the harness's ablations,
+ * and offline RL alone. Each is a grid of {@link ExperimentCell cells}, {@link FedSimulation} runs or, for {@code offline},
+ * {@code forler train} runs (variant × seed), one folder each: {@code <out>/<id>/<task>/<variant>/seed-<S>/} with the run's
+ * {@code rounds.csv/json} (or {@code train.csv/json}), and {@code variant.json} in the variant folder (its series and x). Runs already complete there are not run again and a
  * killed one is resumed, so a killed experiment continues where it stopped. A {@link Shard} runs only its share of the
  * cells, so a sweep spreads over a scheduler's job array; the unsharded experiment, and {@code forler report} once every
  * shard is done, write the summary through {@link Summary} (the score of a run: the mean normalised score of its last 3
  * evaluations; of a variant: mean ± std over seeds, for the global, local and good devices' local policies).
  */
 public final class Experiments {
-    /** One cell of an experiment: a label, the x value plotted, the series it belongs to, and its options. */
-    record Variant(String series, String label, double x, FedSimulation.Options options) {}
+    /** One cell of an experiment: a label, the x value plotted, the series it belongs to, and what it runs. */
+    record Variant(String series, String label, double x, ExperimentCell cell) {
+        /** A federated run with options {@code o}. */
+        Variant(String series, String label, double x, FedSimulation.Options o) { this(series, label, x, new ExperimentCell.Federated(o)); }
+    }
+
+    /**
+     * The offline experiment's grid and scale: its algorithms and dataset kinds (each a subset of {@link #ALGOS} and
+     * {@link #KINDS}, in their order), the gradient steps of each {@code forler train} run (evaluated every steps / 5)
+     * and the transitions of its medium-replay data (a task's replay buffer may hold fewer than --size).
+     */
+    public record OfflineGrid(List<String> algos, List<String> kinds, int steps, int replaySize) {
+        /** Every algorithm and kind. */
+        public static final List<String> ALGOS = List.of("td3bc", "cql"), KINDS = List.of("medium", "medium-replay", "medium-expert");
+
+        public OfflineGrid {
+            for (String a : algos) if (!ALGOS.contains(a)) throw new IllegalArgumentException("--algos: unknown '" + a + "': choose from " + String.join(", ", ALGOS));
+            for (String k : kinds) if (!KINDS.contains(k)) throw new IllegalArgumentException("--kinds: unknown '" + k + "': choose from " + String.join(", ", KINDS));
+            if (algos.isEmpty() || kinds.isEmpty()) throw new IllegalArgumentException("--algos and --kinds must name at least one each");
+            if (steps < 5) throw new IllegalArgumentException("--steps must be >= 5 (a run is evaluated every steps / 5), got " + steps);
+            if (replaySize < 1) throw new IllegalArgumentException("--replay-size must be >= 1, got " + replaySize);
+            algos = ALGOS.stream().filter(algos::contains).toList();
+            kinds = KINDS.stream().filter(kinds::contains).toList();
+        }
+    }
 
     /**
      * Shard {@code index} of {@code count} (1-based, as {@code --shard i/n}): runs the cells (variant × seed, numbered
@@ -58,6 +83,7 @@ public final class Experiments {
     private final Function<DatasetBuilder.Request, Dataset> datasets;
     private final PrintStream log;
     private final Shard shard;
+    private OfflineGrid offline;
 
     public Experiments(FedSimulation.Options base, List<String> tasks, int seeds, Path out,
                        Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
@@ -80,6 +106,12 @@ public final class Experiments {
         this.shard = shard;
     }
 
+    /** Sets the offline experiment's grid (default: every algorithm and kind, 10000 steps, medium-replay of --size transitions). */
+    public Experiments withOffline(OfflineGrid grid) {
+        this.offline = grid;
+        return this;
+    }
+
     /**
      * Runs this shard's cells of experiment {@code id} (e1 … e7); unsharded, then writes the summary and returns its
      * lines (a shard returns none: {@code forler report} merges the shards).
@@ -90,13 +122,13 @@ public final class Experiments {
         int cell = 0, ran = 0;
         for (int v = 0; v < grid.size(); v++) {
             Variant var = grid.get(v);
-            Path vdir = Summary.variantDir(dir, var.options().task(), var.label());
+            Path vdir = Summary.variantDir(dir, var.cell().task(), var.label());
             for (int s = 0; s < seeds; s++, cell++) {
                 if (!shard.has(cell)) continue;
                 Files.createDirectories(vdir);
                 Summary.writeVariant(vdir, id, v, var.label(), var.series(), var.x(), seeds);
                 Path runDir = Summary.runDir(vdir, s);
-                runOnce(forSeed(var.options(), runDir, s), runDir);
+                runOnce(var.cell().forSeed(runDir, s), runDir);
                 ran++;
             }
         }
@@ -127,51 +159,54 @@ public final class Experiments {
             case "broadcast" -> choice("broadcast", List.of("average", "own", "mix"), List.of("forler"),
                     (o, v) -> o.withBroadcast(ForlerServer.Broadcast.parse(v)));
             case "adversary" -> adversary();
+            case "offline" -> offline();
+            case "swings" -> swings();
             default -> throw unknown(id);
         };
     }
 
-    /** Every run of experiment {@code id}: its folder and its options (as {@link #run} makes them). */
-    Map<Path, FedSimulation.Options> runs(String id) {
-        Map<Path, FedSimulation.Options> m = new LinkedHashMap<>();
+    /** Every run of experiment {@code id}: its folder and what it runs (as {@link #run} makes them). */
+    Map<Path, ExperimentCell> cells(String id) {
+        Map<Path, ExperimentCell> m = new LinkedHashMap<>();
         for (Variant var : grid(id))
             for (int s = 0; s < seeds; s++) {
-                Path runDir = Summary.runDir(Summary.variantDir(out.resolve(id), var.options().task(), var.label()), s);
-                m.put(runDir, forSeed(var.options(), runDir, s));
+                Path runDir = Summary.runDir(Summary.variantDir(out.resolve(id), var.cell().task(), var.label()), s);
+                m.put(runDir, var.cell().forSeed(runDir, s));
             }
         return m;
     }
 
-    /** What a run's rounds.json must record for the run to be reused: its settings (as {@link FedSimulation} writes them) and R. */
-    static Map<String, String> recordedInfo(FedSimulation.Options o) {
-        Map<String, String> m = new LinkedHashMap<>();
-        o.settings().forEach((flag, v) -> m.put(FedSimulation.infoKey(flag), v));
-        m.put("rounds", Integer.toString(o.rounds()));
+    /** Every run of federated experiment {@code id}: its folder and its options. */
+    Map<Path, FedSimulation.Options> runs(String id) {
+        Map<Path, FedSimulation.Options> m = new LinkedHashMap<>();
+        cells(id).forEach((dir, c) -> m.put(dir, ((ExperimentCell.Federated) c).options()));
         return m;
     }
 
+    /** What a run's rounds.json must record for the run to be reused: its settings (as {@link FedSimulation} writes them) and R. */
+    static Map<String, String> recordedInfo(FedSimulation.Options o) { return new ExperimentCell.Federated(o).recordedInfo(); }
+
     /**
-     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its rounds.json
-     * records equal {@code o}'s and its R; a run made with other settings is run again from round 0.
+     * A run found in {@code runDir} is reused (complete) or resumed (killed) only when the settings its log
+     * ({@code rounds.json} or {@code train.json}) records equal those {@code cell} asks for; a run made with other
+     * settings is run again from the start.
      */
-    private void runOnce(FedSimulation.Options o, Path runDir) throws Exception {
-        Path csv = runDir.resolve("rounds.csv"), json = runDir.resolve("rounds.json");
+    private void runOnce(ExperimentCell cell, Path runDir) throws Exception {
+        Path csv = runDir.resolve(cell.log() + ".csv"), json = runDir.resolve(cell.log() + ".json"), checkpoint = runDir.resolve("checkpoint.safetensors");
         boolean resume = false;
         if (Files.exists(csv) && Files.exists(json)) {
-            Map<String, String> recorded = RunLog.readInfo(json), requested = recordedInfo(o);
-            FedSimulation.LATER_SETTINGS.forEach((flag, v) -> recorded.putIfAbsent(FedSimulation.infoKey(flag), v));
+            Map<String, String> recorded = cell.withLaterSettings(RunLog.readInfo(json)), requested = cell.recordedInfo();
             String differs = requested.keySet().stream().filter(k -> !requested.get(k).equals(recorded.get(k))).findFirst().orElse(null);
             if (differs == null) {
-                List<Map<String, Double>> rows = RunLog.readCsv(csv);
-                if (rows.size() >= o.rounds()) return; // done before, with these settings
+                if (cell.complete(RunLog.readCsv(csv))) return; // done before, with these settings
                 resume = true; // killed: continue it
             } else {
                 log.printf("%s: made with %s = %s, not %s: running it again%n", runDir, differs, recorded.get(differs), requested.get(differs));
             }
         }
-        if (!resume) for (String f : List.of("rounds.csv", "rounds.json", "checkpoint.safetensors")) Files.deleteIfExists(runDir.resolve(f));
-        new FedSimulation(o.withResume(resume), datasets, log).run();
-        Files.deleteIfExists(runDir.resolve("checkpoint.safetensors")); // large; the rounds are what the results need
+        if (!resume) for (Path f : List.of(csv, json, checkpoint)) Files.deleteIfExists(f);
+        cell.run(resume, datasets, log);
+        Files.deleteIfExists(checkpoint); // large; the logs are what the results need
     }
 
     // ------------------------------------------------------------------ the grids
@@ -201,14 +236,47 @@ public final class Experiments {
      * reaches FORLER's global policy through the uploaded critics, not through the server's own data.
      */
     private List<Variant> e5() {
-        List<String> good = List.of("expert", "medium-expert", "medium", "medium-replay");
-        List<String> polluted = new ArrayList<>(good);
-        polluted.addAll(List.of("random", "random"));
         List<Variant> g = new ArrayList<>();
         for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora")) {
-            FedSimulation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
-            g.add(new Variant(algo, algo + "-4good", 4, withData(o, good)));
-            g.add(new Variant(algo, algo + "-4good+2random", 6, withData(o, polluted)));
+            g.add(new Variant(algo, algo + "-4good", 4, e5Arm(algo, false)));
+            g.add(new Variant(algo, algo + "-4good+2random", 6, e5Arm(algo, true)));
+        }
+        return g;
+    }
+
+    /** E5's arm of {@code algo}: the 4 good devices, or ({@code polluted}) the same 4 plus 2 random ones. */
+    private FedSimulation.Options e5Arm(String algo, boolean polluted) {
+        List<String> good = List.of("expert", "medium-expert", "medium", "medium-replay");
+        List<String> kinds = new ArrayList<>(good);
+        if (polluted) kinds.addAll(List.of("random", "random"));
+        FedSimulation.Options o = base.serverKinds().isEmpty() ? base.withAlgo(algo).withServerKinds(good) : base.withAlgo(algo);
+        return withData(o, kinds);
+    }
+
+    /**
+     * What makes FORLER's global score swing from round to round in E5 (docs/results.md §E5): FORLER's 4-good arm with
+     * one server or device setting changed at a time ({@code <change>}, x = its index), and for three of the changes
+     * the polluted arm too ({@code <change>-4good+2random}). The evaluation episodes are --eval-episodes (the swing
+     * is mostly 5-episode noise: compare 5 with 50).
+     */
+    private List<Variant> swings() {
+        Map<String, java.util.function.UnaryOperator<FedSimulation.Options>> changes = new LinkedHashMap<>();
+        changes.put("base", o -> o);
+        changes.put("server-size-5000", o -> o.withServerSize(5000));
+        changes.put("omega-s-0", o -> o.withOmegaS(0f));
+        changes.put("omega-s-8", o -> o.withOmegaS(8f));
+        changes.put("broadcast-own", o -> o.withBroadcast(ForlerServer.Broadcast.OWN));
+        changes.put("no-rectification", o -> o.withAlpha1(0f));
+        changes.put("server-steps-25", o -> o.withServerSteps(25));
+        changes.put("server-steps-400", o -> o.withServerSteps(400));
+        changes.put("server-size-5000-own", o -> o.withServerSize(5000).withBroadcast(ForlerServer.Broadcast.OWN));
+        Set<String> alsoPolluted = Set.of("server-size-5000", "no-rectification", "server-size-5000-own");
+        List<Variant> g = new ArrayList<>();
+        int x = 0;
+        for (Map.Entry<String, java.util.function.UnaryOperator<FedSimulation.Options>> c : changes.entrySet()) {
+            g.add(new Variant("4 good", c.getKey(), x, c.getValue().apply(e5Arm("forler", false))));
+            if (alsoPolluted.contains(c.getKey())) g.add(new Variant("4 good + 2 random", c.getKey() + "-4good+2random", x, c.getValue().apply(e5Arm("forler", true))));
+            x++;
         }
         return g;
     }
@@ -259,6 +327,25 @@ public final class Experiments {
         return g;
     }
 
+    /**
+     * Offline RL on one task ({@code forler train}, not federated): TD3+BC and CQL on medium, medium-replay and
+     * medium-expert data ({@code <algo>-<kind>}, x = the kind's index in {@link OfflineGrid#KINDS}), each at the
+     * experiment's --hidden, --depth, --batch, --eval-episodes and --size (medium-replay: {@link OfflineGrid#replaySize}),
+     * evaluated every steps / 5.
+     */
+    private List<Variant> offline() {
+        OfflineGrid grid = offline != null ? offline : new OfflineGrid(OfflineGrid.ALGOS, OfflineGrid.KINDS, 10_000, base.perDevice());
+        List<Variant> g = new ArrayList<>();
+        for (String algo : grid.algos())
+            for (String kind : grid.kinds()) {
+                OfflineTraining.Options o = new OfflineTraining.Options(algo, base.task(), grid.steps(), grid.steps() / 5, base.evalEpisodes(), 0,
+                        base.out(), false, base.hidden(), base.depth(), base.batch(), 10, true);
+                int size = kind.equals("medium-replay") ? grid.replaySize() : base.perDevice();
+                g.add(new Variant(algo, algo + "-" + kind, OfflineGrid.KINDS.indexOf(kind), new ExperimentCell.Offline(o, kind, size, 0)));
+            }
+        return g;
+    }
+
     // ------------------------------------------------------------------ option edits
 
     /** E1's tasks: each with its own default depth (2, or 3 for the MuJoCo-size tasks). */
@@ -273,15 +360,10 @@ public final class Experiments {
 
     private static FedSimulation.Options withDelta(FedSimulation.Options o, int delta) { return o.withRect(o.rect().withPeriod(delta)); }
 
-    /** Seed {@code seed} of a variant, in {@code runDir}, continued when killed, quiet. */
-    private static FedSimulation.Options forSeed(FedSimulation.Options o, Path runDir, int seed) {
-        return o.withSeed(seed).withOut(runDir).withResume(true).withQuiet(true);
-    }
-
     // ------------------------------------------------------------------ helpers
 
-    /** The experiment ids: the paper's e1 … e7, then the harness's ablations. */
-    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast|adversary";
+    /** The experiment ids: the paper's e1 … e7, the harness's ablations, and offline RL alone. */
+    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast|adversary|swings|offline";
 
     /** Refuses an experiment id other than e1 … e7 and the ablations. */
     public static void checkId(String id) {
@@ -289,14 +371,14 @@ public final class Experiments {
     }
 
     private static IllegalArgumentException unknown(String id) {
-        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, or an ablation: norm, omega, temp, broadcast, adversary");
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, an ablation: norm, omega, temp, broadcast, adversary, swings, or offline");
     }
 
     /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */
     static void checkId(String id, Path exp) {
         if (id == null || !id.matches(IDS)) {
             throw new IllegalArgumentException(exp + ": not an experiment folder of `forler experiment` (its experiment is '" + id
-                    + "', not e1 … e7 or an ablation): report the --out folder of `forler experiment`");
+                    + "', not e1 … e7, an ablation or offline): report the --out folder of `forler experiment`");
         }
     }
 
@@ -317,6 +399,8 @@ public final class Experiments {
             case "temp" -> Set.of("search_temp");
             case "broadcast" -> Set.of("broadcast");
             case "adversary" -> Set.of("algo", "adversary", "reject_outliers");
+            case "offline" -> Set.of("algo", "data", "size", "dataset_size", "normalised_states");
+            case "swings" -> Set.of("devices", "data", "kinds", "server_size", "omega_s", "broadcast", "alpha1", "server_steps");
             default -> Set.of("delta");
         };
     }
@@ -335,6 +419,8 @@ public final class Experiments {
             case "temp" -> "ablation: search temperature";
             case "broadcast" -> "ablation: server broadcast";
             case "adversary" -> "one adversarial device (the last), with and without the server's outlier check";
+            case "offline" -> "offline RL (TD3+BC, CQL) on medium, medium-replay and medium-expert data";
+            case "swings" -> "ablation: FORLER's round-to-round swings in E5, one setting changed at a time";
             default -> "rectification overhead";
         };
     }
@@ -351,6 +437,8 @@ public final class Experiments {
             case "temp" -> "0 fixed, 1 spread";
             case "broadcast" -> "0 average, 1 own, 2 mix";
             case "adversary" -> "adversary: 0 none, 1 flip, 2 inflate";
+            case "offline" -> "dataset: 0 medium, 1 medium-replay, 2 medium-expert";
+            case "swings" -> "change: 0 none, 1 D_o 5000, 2/3 omega_s 0/8, 4 own, 5 alpha1 0, 6/7 G 25/400, 8 D_o 5000 + own";
             default -> "delta";
         };
     }

@@ -383,7 +383,7 @@ public final class FedSimulation {
     }
 
     /** rounds.json's key of a flag: --local-steps → local_steps. */
-    public static String infoKey(String flag) { return flag.substring(2).replace('-', '_'); }
+    public static String infoKey(String flag) { return RunLog.infoKey(flag); }
 
     /** 3 hidden layers for the MuJoCo-size tasks, 2 otherwise (docs/design.md §Networks and defaults). */
     public static int defaultDepth(String task) {

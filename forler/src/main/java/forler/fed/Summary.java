@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * per policy ({@code <id>.png} global, {@code <id>-local.png} good devices' local, {@code <id>-local-all.png} all
  * devices' local).
  *
- * <p>Two layouts are read: {@code <exp>/<task>/<variant>/seed-<S>/rounds.csv} with {@code variant.json} in the
+ * <p>An offline experiment's runs log {@code train.csv/json} instead (one policy: its evaluations are read as the
+ * global policy's rounds, by step). Two layouts are read: {@code <exp>/<task>/<variant>/seed-<S>/rounds.csv} with {@code variant.json} in the
  * variant folder (what {@link Experiments} writes), and the older {@code <exp>/runs/<variant>-s<S>/rounds.csv} with
  * {@code <exp>/variants.csv} (index, series, label) and the x values in {@code <exp>/summary.csv}.
  */
@@ -64,12 +65,49 @@ public final class Summary {
     }
 
     /**
-     * Which rounds of a run make its score: the last {@code last} that evaluated the policies, or, when {@code from >= 0}, rounds
-     * {@code from} … {@code to} (inclusive, by the logged round number).
+     * What a run's score makes of the rounds a {@link Rule} picks: their mean, their best (highest) score, or their swing,
+     * the mean absolute change of the score from one evaluated round to the next.
      */
-    public record Rule(int last, int from, int to) {
-        /** What the experiments use: the last 3 evaluations (rounds, unless the run evaluated only every N rounds). */
-        public static final Rule DEFAULT = new Rule(3, -1, -1);
+    public enum Stat {
+        MEAN("mean of"), MAX("best of"), SWING("mean absolute change from one evaluation to the next over");
+
+        final String phrase;
+
+        Stat(String phrase) { this.phrase = phrase; }
+
+        /** {@code mean}, {@code max} or {@code swing}. */
+        public static Stat parse(String s) {
+            return switch (s) {
+                case "mean" -> MEAN;
+                case "max" -> MAX;
+                case "swing" -> SWING;
+                default -> throw new IllegalArgumentException("--stat must be mean, max or swing, got '" + s + "'");
+            };
+        }
+
+        /**
+         * This statistic of column {@code key} over {@code rows}, rows without it left out (the mean: NaN if any is NaN;
+         * the best and the swing: over the rows that are not); NaN when none has it.
+         */
+        double of(List<Map<String, Double>> rows, String key) {
+            if (this == MEAN) return mean(rows, key);
+            double[] x = rows.stream().map(r -> r.get(key)).filter(v -> v != null && !Double.isNaN(v)).mapToDouble(Double::doubleValue).toArray();
+            if (x.length == 0 || (this == SWING && x.length < 2)) return Double.NaN;
+            if (this == MAX) return java.util.Arrays.stream(x).max().orElseThrow();
+            double s = 0;
+            for (int i = 1; i < x.length; i++) s += Math.abs(x[i] - x[i - 1]);
+            return s / (x.length - 1);
+        }
+    }
+
+    /**
+     * Which rounds of a run make its score: the last {@code last} that evaluated the policies, or, when {@code from >= 0}, rounds
+     * {@code from} … {@code to} (inclusive, by the logged round number; an offline run's: its step); and what of them
+     * ({@link Stat}: their mean unless told otherwise).
+     */
+    public record Rule(int last, int from, int to, Stat stat) {
+        /** What the experiments use: the mean of the last 3 evaluations (rounds, unless the run evaluated only every N rounds). */
+        public static final Rule DEFAULT = new Rule(3, -1, -1, Stat.MEAN);
 
         private static final Pattern LAST = Pattern.compile("last-(\\d{1,9})"), RANGE = Pattern.compile("(\\d{1,9}):(\\d{1,9})");
 
@@ -79,7 +117,7 @@ public final class Summary {
             if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
                 throw new IllegalArgumentException("--score must be last-N with N >= 1 (e.g. last-3), got '" + spec + "'");
             }
-            return new Rule(Integer.parseInt(m.group(1)), -1, -1);
+            return new Rule(Integer.parseInt(m.group(1)), -1, -1, Stat.MEAN);
         }
 
         /** {@code --rounds A:B}. */
@@ -88,12 +126,15 @@ public final class Summary {
             if (!m.matches() || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
                 throw new IllegalArgumentException("--rounds must be A:B with 0 <= A <= B (rounds A to B of every run, inclusive), got '" + spec + "'");
             }
-            return new Rule(0, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            return new Rule(0, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Stat.MEAN);
         }
 
+        /** The same rounds, {@code s} of them. */
+        public Rule with(Stat s) { return new Rule(last, from, to, s); }
+
         String describe() {
-            return from >= 0 ? "normalised score, mean of rounds " + from + " to " + to + ", mean ± std over seeds"
-                    : "normalised score, mean of the last " + last + " evaluations, mean ± std over seeds";
+            return from >= 0 ? "normalised score, " + stat.phrase + " rounds " + from + " to " + to + ", mean ± std over seeds"
+                    : "normalised score, " + stat.phrase + " the last " + last + " evaluations, mean ± std over seeds";
         }
 
         /** The rows of {@code run} this rule scores; refuses a run that has none of them. */
@@ -109,14 +150,21 @@ public final class Summary {
         }
     }
 
-    /** One run found on disk: its variant (name, series, x, place in the experiment's grid), seed, recorded settings and rows. */
+    /**
+     * One run found on disk: its variant (name, series, x, place in the experiment's grid), seed, recorded settings and
+     * rows, and its log's name: {@code rounds} (a federated run) or {@code train} (an offline one, whose rows are read as
+     * {@link #trainRows}).
+     */
     record Run(Path dir, String experiment, int index, String variant, String series, double x, int seed, int seeds,
-               Map<String, String> info, List<Map<String, Double>> rows) {}
+               Map<String, String> info, List<Map<String, Double>> rows, String log) {
+        /** An offline run: one policy, no devices. */
+        boolean offline() { return log.equals(TRAIN); }
+    }
 
     /** One variant's line: its numbers (x, then mean and std per policy, Q-evaluations) and its wall time per round. */
     public record Line(String variant, String series, int seeds, Map<String, Double> values, double wallPerRound) {}
 
-    private static final String VARIANT = "variant.json";
+    private static final String VARIANT = "variant.json", ROUNDS = "rounds", TRAIN = "train";
     private static final Pattern SEED_DIR = Pattern.compile("seed-(\\d+)"), OLD_RUN = Pattern.compile("(.+)-s(\\d+)");
 
     /** A variant's folder: {@code <exp>/<task>/<name>}; its runs are {@code seed-<S>} inside it. */
@@ -147,12 +195,15 @@ public final class Summary {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such folder: give a folder that `forler experiment --out` wrote");
         List<Path> csvs;
         try (Stream<Path> s = Files.walk(dir)) {
-            csvs = s.filter(p -> p.getFileName().toString().equals("rounds.csv")).sorted().toList();
+            csvs = s.filter(p -> p.getFileName().toString().equals(ROUNDS + ".csv") || p.getFileName().toString().equals(TRAIN + ".csv")).sorted().toList();
         }
         Map<Path, List<Run>> byExp = new TreeMap<>();
         Map<Path, Map<String, String[]>> oldVariants = new LinkedHashMap<>();
         for (Path csv : csvs) {
             Path run = csv.getParent();
+            String log = csv.getFileName().toString().replace(".csv", "");
+            Path json = run.resolve(log + ".json");
+            List<Map<String, Double>> rows = log.equals(TRAIN) ? trainRows(RunLog.readCsv(csv)) : RunLog.readCsv(csv);
             Matcher seed = SEED_DIR.matcher(run.getFileName().toString());
             Matcher old = OLD_RUN.matcher(run.getFileName().toString());
             Run r;
@@ -160,15 +211,14 @@ public final class Summary {
                 Map<String, String> v = RunLog.readInfo(run.getParent().resolve(VARIANT));
                 Path exp = run.getParent().getParent().getParent();
                 r = new Run(run, v.get("experiment"), Integer.parseInt(v.get("index")), v.get("variant"), v.get("series"),
-                        Double.parseDouble(v.get("x")), Integer.parseInt(seed.group(1)), Integer.parseInt(v.get("seeds")), RunLog.readInfo(run.resolve("rounds.json")), RunLog.readCsv(csv));
+                        Double.parseDouble(v.get("x")), Integer.parseInt(seed.group(1)), Integer.parseInt(v.get("seeds")), RunLog.readInfo(json), rows, log);
                 byExp.computeIfAbsent(exp, k -> new ArrayList<>()).add(r);
             } else if (old.matches() && run.getParent().getFileName().toString().equals("runs")) {
                 Path exp = run.getParent().getParent();
                 String[] v = oldVariants.computeIfAbsent(exp, Summary::oldVariants).get(old.group(1));
                 if (v == null) throw new IllegalArgumentException(run + ": variant " + old.group(1) + " is not in " + exp.resolve("variants.csv"));
-                Path json = run.resolve("rounds.json");
                 r = new Run(run, exp.getFileName().toString(), Integer.parseInt(v[0]), old.group(1), v[1], Double.parseDouble(v[2]),
-                        Integer.parseInt(old.group(2)), 0, Files.exists(json) ? RunLog.readInfo(json) : Map.of(), RunLog.readCsv(csv));
+                        Integer.parseInt(old.group(2)), 0, Files.exists(json) ? RunLog.readInfo(json) : Map.of(), rows, log);
                 byExp.computeIfAbsent(exp, k -> new ArrayList<>()).add(r);
             } else {
                 throw new IllegalArgumentException(run + ": not a run of `forler experiment` (expected <experiment>/<task>/<variant>/seed-<S>/ "
@@ -176,11 +226,27 @@ public final class Summary {
             }
         }
         if (byExp.isEmpty()) {
-            throw new IllegalArgumentException(dir + ": no runs under it (no <experiment>/<task>/<variant>/seed-<S>/rounds.csv): "
+            throw new IllegalArgumentException(dir + ": no runs under it (no <experiment>/<task>/<variant>/seed-<S>/rounds.csv or train.csv): "
                     + "give the --out folder of `forler experiment`");
         }
         byExp.values().forEach(l -> l.sort(Comparator.comparingInt(Run::index).thenComparing(Run::variant).thenComparingInt(Run::seed)));
         return byExp;
+    }
+
+    /**
+     * An offline run's evaluations (train.csv: step, score, wall_s, …) as the rows of a federated one: the step as
+     * {@code round}, the policy's normalised score as {@code global_score}, so one {@link Rule} picks the rows of both.
+     */
+    static List<Map<String, Double>> trainRows(List<Map<String, Double>> rows) {
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (Map<String, Double> r : rows) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("round", r.get("step"));
+            m.put("global_score", r.get("score"));
+            if (r.containsKey("wall_s")) m.put("wall_s", r.get("wall_s"));
+            out.add(m);
+        }
+        return out;
     }
 
     /**
@@ -237,10 +303,15 @@ public final class Summary {
                             + exp.relativize(r.dir()) + ": give them separate folders, or run the odd one again with the others' settings");
                 }
             }
-            String rounds = r.info().get("rounds");
-            if (rounds != null && r.rows().size() < Integer.parseInt(rounds)) {
+            String rounds = r.info().get("rounds"), steps = r.info().get("steps");
+            if (!r.offline() && rounds != null && r.rows().size() < Integer.parseInt(rounds)) {
                 throw new IllegalStateException(exp.relativize(r.dir()) + " in " + exp + " is unfinished (" + r.rows().size() + " of " + rounds
                         + " rounds): run its experiment (or shard) again to finish it, then report");
+            }
+            double last = r.rows().isEmpty() ? -1 : r.rows().get(r.rows().size() - 1).getOrDefault("round", -1.0);
+            if (r.offline() && steps != null && last < Integer.parseInt(steps)) {
+                throw new IllegalStateException(exp.relativize(r.dir()) + " in " + exp + " is unfinished (last evaluation at step " + (long) last
+                        + " of " + steps + "): run its experiment (or shard) again to finish it, then report");
             }
         }
         Map<String, Set<Integer>> seeds = new LinkedHashMap<>();
@@ -290,7 +361,11 @@ public final class Summary {
             settings.put(e.getKey(), m);
             if (curves) {
                 for (Run r : e.getValue()) {
-                    FedSimulation.drawCurve(r.dir(), r.info().getOrDefault("algo", "?"), r.info().getOrDefault("task", "?"), Integer.toString(r.seed()), r.rows());
+                    String algo = r.info().getOrDefault("algo", "?"), task = r.info().getOrDefault("task", "?");
+                    if (r.offline()) {
+                        Plots.fromRows(r.dir().resolve("curve.png"), algo + " on " + task + " (seed " + r.seed() + ")", r.rows(), "round", "normalised score",
+                                "global_score");
+                    } else FedSimulation.drawCurve(r.dir(), algo, task, Integer.toString(r.seed()), r.rows());
                 }
                 log.println("curves: " + e.getValue().size() + " runs' curve.png under " + e.getKey());
             }
@@ -298,7 +373,7 @@ public final class Summary {
         return settings;
     }
 
-    /** Copies each run's rounds.csv and rounds.json to {@code to/<id>/<task>/<variant>/seed-<S>/}; refuses a folder that already holds runs. */
+    /** Copies each run's log (rounds.csv/json or train.csv/json) to {@code to/<id>/<task>/<variant>/seed-<S>/}; refuses a folder that already holds runs. */
     private static void copy(Map<Path, List<Run>> byExp, Path to) throws IOException {
         Set<String> ids = new TreeSet<>();
         for (List<Run> runs : byExp.values()) {
@@ -316,7 +391,7 @@ public final class Summary {
                 Path vdir = variantDir(to.resolve(r.experiment()), r.info().get("task"), r.variant()), run = runDir(vdir, r.seed());
                 Files.createDirectories(run);
                 writeVariant(vdir, r.experiment(), r.index(), r.variant(), r.series(), r.x(), seeds.get(r.variant()).size());
-                for (String f : List.of("rounds.csv", "rounds.json")) {
+                for (String f : List.of(r.log() + ".csv", r.log() + ".json")) {
                     if (Files.exists(r.dir().resolve(f))) Files.copy(r.dir().resolve(f), run.resolve(f));
                 }
             }
@@ -334,6 +409,11 @@ public final class Summary {
         String id = runs.get(0).experiment();
         Experiments.checkId(id, exp);
         check(exp, id, runs);
+        boolean offline = runs.get(0).offline();
+        if (runs.stream().anyMatch(r -> r.offline() != offline)) {
+            throw new IllegalStateException(exp + ": runs of mixed settings under one summary: federated runs (rounds.csv) and offline ones (train.csv): give them separate folders");
+        }
+        if (offline) policies = java.util.EnumSet.of(Policy.GLOBAL); // one policy, no devices
         Map<String, List<Run>> byVariant = new LinkedHashMap<>();
         for (Run r : runs) byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r);
         List<Line> lines = new ArrayList<>();
@@ -344,13 +424,14 @@ public final class Summary {
         info.put("experiment", id);
         info.put("seeds", Integer.toString(seeds));
         Map<String, String> first = runs.get(0).info();
-        info.put("rounds", first.getOrDefault("rounds", Integer.toString(runs.get(0).rows().size())));
-        for (String k : List.of("local_steps", "size", "hidden")) if (first.containsKey(k)) info.put(k, first.get(k));
+        if (offline) info.put("steps", first.get("steps"));
+        else info.put("rounds", first.getOrDefault("rounds", Integer.toString(runs.get(0).rows().size())));
+        for (String k : List.of("local_steps", "size", "hidden")) if (first.containsKey(k) && !(offline && k.equals("size"))) info.put(k, first.get(k));
         info.put("score", rule.describe());
 
         AtomicFiles.writeString(exp.resolve("summary.csv"), csv(lines));
         AtomicFiles.writeString(exp.resolve("summary.json"), json(info, lines));
-        List<String> kept = id.equals("e5") ? kept(lines) : List.of();
+        List<String> kept = id.equals("e5") && rule.stat() == Stat.MEAN ? kept(lines) : List.of(); // a share of the mean score
         AtomicFiles.writeString(exp.resolve("summary.md"), markdown(id, info, lines, policies, kept));
         String title = id.toUpperCase(Locale.ROOT) + ": " + Experiments.title(id) + " (" + seeds + " seeds)";
         for (Policy p : policies) {
@@ -362,10 +443,14 @@ public final class Summary {
             List<Plots.Series> ps = new ArrayList<>();
             series.forEach((name, pts) -> ps.add(new Plots.Series(name, pts.stream().mapToDouble(q -> q[0]).toArray(),
                     pts.stream().mapToDouble(q -> q[1]).toArray(), pts.stream().mapToDouble(q -> q[2]).toArray())));
-            Plots.line(exp.resolve(id + p.plotSuffix + ".png"), title, Experiments.xLabel(id), "normalised score (" + p.label + ")", ps);
+            Plots.line(exp.resolve(id + p.plotSuffix + ".png"), title, Experiments.xLabel(id), offline ? "normalised score" : "normalised score (" + p.label + ")", ps);
         }
         for (Line l : lines) {
             Map<String, Double> v = l.values();
+            if (offline) {
+                log.printf(Locale.ROOT, "%s %-28s %.1f ± %.1f (normalised score)%n", id, l.variant(), v.get("global_mean"), v.get("global_std"));
+                continue;
+            }
             log.printf(Locale.ROOT, "%s %-28s global %.1f ± %.1f, local %.1f ± %.1f, good devices' local %.1f ± %.1f (normalised scores)%n", id, l.variant(),
                     v.get("global_mean"), v.get("global_std"), v.get("local_mean"), v.get("local_std"), v.get("local_good_mean"), v.get("local_good_std"));
         }
@@ -381,9 +466,9 @@ public final class Summary {
         for (int s = 0; s < n; s++) {
             Run r = runs.get(s);
             List<Map<String, Double>> rows = rule.select(r.rows(), r.dir());
-            g[s] = mean(rows, "global_score");
-            l[s] = mean(rows, "local_score_mean");
-            lg[s] = mean(goodLocal(rows, devices(r), kinds(r)), "local_good");
+            g[s] = rule.stat().of(rows, "global_score");
+            l[s] = rule.stat().of(rows, "local_score_mean");
+            lg[s] = rule.stat().of(goodLocal(rows, devices(r), kinds(r)), "local_good");
             qe[s] = mean(rows, "device_q_evals_per_state");
             Double w = r.rows().get(r.rows().size() - 1).get("wall_s");
             wall[s] = w == null ? Double.NaN : w / r.rows().size();
@@ -392,6 +477,7 @@ public final class Summary {
         v.put("x", runs.get(0).x());
         v.put("global_mean", mean(g));
         v.put("global_std", std(g));
+        if (runs.get(0).offline()) return new Line(runs.get(0).variant(), runs.get(0).series(), n, v, mean(wall)); // no devices
         v.put("local_mean", mean(l));
         v.put("local_std", std(l));
         v.put("local_good_mean", mean(lg));
@@ -487,12 +573,13 @@ public final class Summary {
     /** The table: one row per variant, mean ± std per chosen policy (one decimal), wall time per round. */
     static String markdown(String id, Map<String, String> info, List<Line> lines, Set<Policy> policies, List<String> kept) {
         StringBuilder b = new StringBuilder("# ").append(id.toUpperCase(Locale.ROOT)).append(": ").append(Experiments.title(id)).append("\n\n");
-        b.append("Score: ").append(info.get("score")).append(" (").append(info.get("seeds")).append(" seeds, ").append(info.get("rounds"))
-                .append(" rounds). Written by `forler report` from the runs' logs.\n\n");
+        boolean offline = info.containsKey("steps") && !info.containsKey("rounds");
+        b.append("Score: ").append(info.get("score")).append(" (").append(info.get("seeds")).append(" seeds, ")
+                .append(offline ? info.get("steps") + " steps" : info.get("rounds") + " rounds").append("). Written by `forler report` from the runs' logs.\n\n");
         boolean q = lines.stream().anyMatch(l -> l.values().containsKey("q_evals_per_state_step"));
         b.append("| variant | series | x |");
-        for (Policy p : policies) b.append(' ').append(p.label).append(" |");
-        b.append(q ? " Q-evaluations per state per step |" : "").append(" wall s per round |\n|---|---|---|");
+        for (Policy p : policies) b.append(' ').append(offline ? "normalised score" : p.label).append(" |");
+        b.append(q ? " Q-evaluations per state per step |" : "").append(offline ? " wall s per evaluation |" : " wall s per round |").append("\n|---|---|---|");
         b.append("---|".repeat(policies.size() + (q ? 1 : 0) + 1)).append('\n');
         for (Line l : lines) {
             Map<String, Double> v = l.values();

@@ -30,6 +30,9 @@ public final class RunLog {
         return this;
     }
 
+    /** The info key a setting is recorded under: its flag without "--", '-' as '_' ({@code --data-seed}: data_seed). */
+    public static String infoKey(String flag) { return flag.substring(2).replace('-', '_'); }
+
     public List<Map<String, Double>> rows() { return rows; }
 
     /** Appends a row and rewrites both files. */

@@ -52,6 +52,11 @@ public final class OfflineTraining {
             if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
             if (heads < 1) throw new IllegalArgumentException("--heads must be >= 1, got " + heads);
         }
+
+        /** The same run's settings at seed {@code seed}, written to {@code out}. */
+        public Options forRun(long seed, Path out, boolean resume, boolean quiet) {
+            return new Options(algo, task, steps, evalEvery, evalEpisodes, seed, out, resume, hidden, depth, batch, heads, quiet);
+        }
     }
 
     /** Every setting in {@code o} that changes the numbers, by its {@code forler train} flag (--steps aside: a resumed run may go on). */
@@ -151,7 +156,10 @@ public final class OfflineTraining {
             RunLog runLog = new RunLog(o.out(), "train").info("algo", o.algo()).info("task", o.task()).info("seed", o.seed())
                     .info("dataset_size", raw.size()).info("steps", o.steps()).info("hidden", o.hidden()).info("depth", o.depth())
                     .info("batch", o.batch()).info("normalised_states", norm != null).info("score_reference",
-                            info.projectOwn() ? "project's own random/expert returns" : "D4RL reference returns");
+                            info.projectOwn() ? "project's own random/expert returns" : "D4RL reference returns")
+                    .info("eval_every", o.evalEvery()).info("eval_episodes", o.evalEpisodes());
+            // every setting compared on --resume, the data's too (--data, --size, --data-seed or --dataset-file)
+            settings.forEach((flag, v) -> runLog.info(RunLog.infoKey(flag), v));
             int start = 0;
             double wallBefore = 0;
             if (o.resume() && Files.exists(ckpt)) {

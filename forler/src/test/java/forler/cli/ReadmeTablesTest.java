@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each committed {@code summary.csv} is byte for byte what {@code report} writes again from its runs' logs.
  */
 class ReadmeTablesTest {
-    private static final Path RESULTS = Path.of("..", "results"), README = Path.of("..", "README.md");
+    private static final Path RESULTS = Path.of("..", "results"), README = Path.of("..", "README.md"), RESULTS_MD = Path.of("..", "docs", "results.md");
     private static final List<String> E1 = List.of("forler", "fedcql", "fedtd3bc", "fedora", "cql"), E5 = List.of("forler", "fedcql", "fedtd3bc", "fedora");
 
     @TempDir
@@ -48,7 +48,7 @@ class ReadmeTablesTest {
             }
         }
         List<String> args = new ArrayList<>(List.of("report", to.toString(), "--policy", "global"));
-        if (score != null) args.addAll(List.of("--score", score));
+        if (score != null) args.addAll(score.startsWith("--") ? List.of(score.split(" ")) : List.of("--score", score)); // a rule, or the flags of one
         MainTest.Outcome o = forler(args.toArray(String[]::new));
         assertEquals(0, o.code(), folder + ": " + o.err());
         if (score == null) {
@@ -94,9 +94,12 @@ class ReadmeTablesTest {
     }
 
     /** The README table row that starts with {@code first}: its cells, bold marks gone and the minus sign made ASCII. */
-    private static List<String> row(String first) throws IOException {
-        List<String> rows = Files.readAllLines(README).stream().filter(l -> l.startsWith("| " + first)).toList();
-        assertEquals(1, rows.size(), "one README table row starts with '" + first + "'");
+    private static List<String> row(String first) throws IOException { return row(README, first); }
+
+    /** The table row of {@code file} that starts with {@code first} (indented or not), as {@link #row(String)}. */
+    private static List<String> row(Path file, String first) throws IOException {
+        List<String> rows = Files.readAllLines(file).stream().filter(l -> l.strip().startsWith("| " + first)).toList();
+        assertEquals(1, rows.size(), "one " + file.getFileName() + " table row starts with '" + first + "'");
         List<String> cells = new ArrayList<>();
         for (String c : rows.get(0).split("\\|")) cells.add(c.replace("**", "").replace('−', '-').trim());
         return cells.subList(1, cells.size());
@@ -185,6 +188,58 @@ class ReadmeTablesTest {
         for (String d : List.of("1", "2", "5", "10", "20")) q.add(String.format(Locale.ROOT, "%.0f", v(e6, "delta-" + d, "q_evals_per_state_step")));
         assertTrue(row("Q-evaluations per state per step").get(1).startsWith(String.join(", ", q) + " for δ = 1, 2, 5, 10, 20: exact"),
                 row("Q-evaluations per state per step").get(1) + " against " + q);
+    }
+
+    /** docs/results.md's offline table: the pendulum runs' report, 5000 steps (both algorithms) and 20000 (TD3+BC, two kinds). */
+    @Test
+    void offlineTableInResultsMdIsTheReportOfTheCommittedRuns() throws IOException {
+        for (String algo : List.of("td3bc", "cql"))
+            for (String kind : List.of("medium", "medium-replay", "medium-expert")) {
+                String variant = algo + "-" + kind;
+                boolean longer = algo.equals("td3bc") && !kind.equals("medium-replay");
+                List<String> expected = List.of(g("pendulum/offline", variant), longer ? g("pendulum-long/offline", variant) : "–");
+                List<String> cells = row(RESULTS_MD, algo + " | " + kind + " |");
+                assertEquals(expected, cells.subList(2, 4), "docs/results.md offline row " + variant + " against `forler report` of the committed runs");
+            }
+    }
+
+    /**
+     * docs/results.md's table of the E5 ablation (FORLER's swings): each row's global score over the last 10 rounds,
+     * best round and mean absolute change per round (rounds 10–29) is {@code report}'s of its folder and variant.
+     */
+    @Test
+    void swingsTableInResultsMdIsTheReportOfTheCommittedRuns() throws IOException {
+        String[][] rows = {
+                {"as E5 (D_o = 1000, ω_s = 1, average broadcast, α1 = 0.5) | 5 |", "e5-long/e5", "forler-4good"},
+                {"the same runs, evaluated on 50 episodes |", "swings-eval50/swings", "base"},
+                {"ω_s = 0 (plain SAC-N server) |", "swings-eval5/swings", "omega-s-0"},
+                {"ω_s = 8 |", "swings-eval5/swings", "omega-s-8"},
+                {"`--broadcast own` |", "swings-eval5/swings", "broadcast-own"},
+                {"no rectification (α1 = 0) | 5 |", "swings-eval5/swings", "no-rectification"},
+                {"G = 25 server steps", "swings-eval50/swings", "server-steps-25"},
+                {"G = 400 server steps", "swings-eval50/swings", "server-steps-400"},
+                {"D_o = 5000 | 5 |", "swings-eval5/swings", "server-size-5000"},
+                {"D_o = 5000 | 50 |", "swings-eval50/swings", "server-size-5000"},
+                {"D_o = 5000, + 2 random devices | 50 |", "swings-eval50/swings", "server-size-5000-4good+2random"},
+                {"D_o = 5000, `--broadcast own` | 50 |", "swings-eval50/swings", "server-size-5000-own"},
+                {"D_o = 5000, `--broadcast own`, + 2 random devices |", "swings-eval50/swings", "server-size-5000-own-4good+2random"},
+                {"D_o = 5000, **6 seeds** |", "e5-do5000/e5", "forler-4good"},
+                {"D_o = 5000, + 2 random devices, **6 seeds** |", "e5-do5000/e5", "forler-4good+2random"},
+                {"no rectification (α1 = 0) | 50 |", "swings-eval50/swings", "no-rectification"},
+                {"no rectification (α1 = 0), + 2 random devices |", "swings-eval50/swings", "no-rectification-4good+2random"}};
+        List<String> rules = List.of("last-10", "--rounds 0:29 --stat max", "--rounds 10:29 --stat swing");
+        for (String[] r : rows) {
+            List<String> expected = new ArrayList<>();
+            for (String rule : rules) expected.add(f(v(r[1], rule, r[2], "global_mean")) + " ± " + f(v(r[1], rule, r[2], "global_std")));
+            assertEquals(expected, row(RESULTS_MD, r[0]).subList(2, 5), "docs/results.md swings row '" + r[0] + "' against `forler report`");
+        }
+        List<String> baselines = new ArrayList<>();
+        for (String rule : rules) {
+            List<String> m = new ArrayList<>();
+            for (String a : List.of("fedcql", "fedtd3bc", "fedora")) m.add(f(v("e5-long/e5", rule, a + "-4good", "global_mean")));
+            baselines.add(String.join(" / ", m));
+        }
+        assertEquals(baselines, row(RESULTS_MD, "*baselines from E5-long").subList(2, 5), "docs/results.md swings baselines row");
     }
 
     /** Every other experiment folder under results/ reports again to its committed summary.csv too (the moved runs are complete). */

@@ -88,6 +88,7 @@ class ReportCommandTest {
         for (String r : List.of("3:1", "a:b", "1-2")) refused(forler("report", dir.toString(), "--rounds", r), "--rounds", r);
         refused(forler("report", dir.toString(), "--score", "last-0"), "--score");
         refused(forler("report", dir.toString(), "--policy", "best"), "--policy", "best");
+        refused(forler("report", dir.toString(), "--stat", "best"), "--stat", "best");
     }
 
     /**
@@ -123,5 +124,65 @@ class ReportCommandTest {
         assertTrue(copied.contains("| local_steps | 100 |") && copied.contains("| algo | varies |") && copied.contains("runs copied from "), copied);
         refused(forler("report", dir.resolve("old").toString(), "--copy-to", moved.toString()), "--copy-to", "already exists");
         assertArrayEquals(Files.readAllBytes(committed.resolve("summary.csv")), Files.readAllBytes(moved.resolve("e1/summary.csv")));
+    }
+
+    /**
+     * {@code forler experiment offline}: each cell a {@code train} run in the standard layout; a run's score is the mean
+     * of its last 3 evaluations (checked by hand against train.csv); {@code report} writes the same summary again; run
+     * once more, it trains nothing; a flag of the offline experiment given to another is one line.
+     */
+    @Test
+    void offlineExperimentIsTrainRunsInTheLayoutThatReportSummarises(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        String[] args = {"experiment", "offline", "--task", "pendulum", "--steps", "10", "--size", "400", "--replay-size", "200", "--hidden", "8",
+                "--batch", "16", "--eval-episodes", "1", "--seeds", "2", "--cache", dir.resolve("cache").toString(), "--out", out.toString()};
+        MainTest.Outcome o = forler(args);
+        assertEquals(0, o.code(), o.err());
+        Path exp = out.resolve("offline");
+        for (String v : List.of("td3bc-medium", "td3bc-medium-replay", "td3bc-medium-expert", "cql-medium", "cql-medium-replay", "cql-medium-expert"))
+            for (int s = 0; s < 2; s++) assertTrue(Files.exists(exp.resolve("pendulum/" + v + "/seed-" + s + "/train.csv")), v + " seed " + s);
+        assertTrue(Files.notExists(exp.resolve("pendulum/cql-medium/seed-0/checkpoint.safetensors")), "the checkpoint is removed");
+        String json = Files.readString(exp.resolve("pendulum/cql-medium-replay/seed-1/train.json"));
+        assertTrue(json.contains("\"data\": \"medium-replay\"") && json.contains("\"size\": \"200\"") && json.contains("\"eval_every\": \"2\"")
+                && json.contains("\"eval_episodes\": \"1\""), json);
+
+        List<String> csv = Files.readAllLines(exp.resolve("summary.csv"));
+        assertEquals("variant,series,x,global_mean,global_std", csv.get(0));
+        assertEquals(7, csv.size(), "a header and 6 variants");
+        // td3bc-medium's score by hand: the mean over seeds of each run's last 3 evaluations (steps 6, 8, 10)
+        double[] perSeed = new double[2];
+        for (int s = 0; s < 2; s++) {
+            List<String> rows = Files.readAllLines(exp.resolve("pendulum/td3bc-medium/seed-" + s + "/train.csv"));
+            assertEquals(7, rows.size(), "steps 0, 2, 4, 6, 8, 10");
+            int score = List.of(rows.get(0).split(",")).indexOf("score");
+            for (int r = 4; r < 7; r++) perSeed[s] += Double.parseDouble(rows.get(r).split(",")[score]) / 3;
+        }
+        String[] td3bc = csv.get(1).split(",");
+        assertEquals("td3bc-medium", td3bc[0]);
+        assertEquals((perSeed[0] + perSeed[1]) / 2, Double.parseDouble(td3bc[3]), 1e-4);
+        String md = Files.readString(exp.resolve("summary.md"));
+        assertTrue(md.contains("(2 seeds, 10 steps)") && md.contains("| variant | series | x | normalised score | wall s per evaluation |"), md);
+        String readme = Files.readString(exp.resolve("README.md"));
+        assertTrue(readme.startsWith("# OFFLINE: ") && readme.contains("| --steps | 10 |") && readme.contains("| --replay-size | 200 |")
+                && readme.contains("| --algos | td3bc,cql |") && !readme.contains("--server-size"), readme);
+
+        byte[] before = Files.readAllBytes(exp.resolve("summary.csv"));
+        Files.delete(exp.resolve("summary.csv"));
+        assertEquals(0, forler("report", out.toString()).code());
+        assertArrayEquals(before, Files.readAllBytes(exp.resolve("summary.csv")), "report writes the same summary from the runs' logs");
+
+        long modified = Files.getLastModifiedTime(exp.resolve("pendulum/cql-medium/seed-1/train.csv")).toMillis();
+        o = forler(args);
+        assertEquals(0, o.code(), o.err());
+        assertEquals(modified, Files.getLastModifiedTime(exp.resolve("pendulum/cql-medium/seed-1/train.csv")).toMillis(), "complete runs are reused");
+
+        Path t = exp.resolve("pendulum/td3bc-medium/seed-0/train.csv");
+        List<String> rows = Files.readAllLines(t);
+        Files.write(t, rows.subList(0, rows.size() - 1));
+        refused(forler("report", out.toString()), "td3bc-medium/seed-0", "unfinished", "step 8 of 10");
+
+        refused(forler(tinyE7(dir, dir.resolve("e7"), "--steps", "10")), "--steps is the offline experiment's");
+        refused(forler("experiment", "offline", "--algos", "sacn", "--out", dir.resolve("x").toString()), "--algos", "sacn");
+        refused(forler("experiment", "offline", "--rounds", "5", "--out", dir.resolve("x").toString()), "--rounds is not a setting of `forler experiment offline`");
     }
 }

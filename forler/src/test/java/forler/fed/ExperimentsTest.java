@@ -88,6 +88,28 @@ class ExperimentsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Experiments.checkId("norms"));
     }
 
+    /** Each variant of the swings ablation is E5's FORLER arm (4 good, or + 2 random) with only its named settings changed. */
+    @Test
+    void eachSwingsVariantChangesOnlyItsSettingsOfE5sForlerArm(@TempDir Path out) throws Exception {
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
+            throw new IllegalStateException("trains: " + r);
+        }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Map<String, FedSimulation.Options> e5 = new java.util.HashMap<>();
+        e.runs("e5").forEach((dir, o) -> e5.put(dir.getParent().getFileName().toString(), o));
+        StringBuilder got = new StringBuilder();
+        for (Map.Entry<Path, FedSimulation.Options> r : e.runs("swings").entrySet()) {
+            String name = r.getKey().getParent().getFileName().toString();
+            Map<String, String> arm = e5.get(name.endsWith("-4good+2random") ? "forler-4good+2random" : "forler-4good").settings(), s = r.getValue().settings();
+            List<String> changed = s.keySet().stream().filter(k -> !s.get(k).equals(arm.get(k))).map(k -> k + "=" + s.get(k)).toList();
+            got.append(got.length() == 0 ? "" : " ").append(name).append(':').append(String.join(",", changed));
+        }
+        assertEquals("base: server-size-5000:--server-size=5000 server-size-5000-4good+2random:--server-size=5000 omega-s-0:--omega-s=0.0 "
+                + "omega-s-8:--omega-s=8.0 broadcast-own:--broadcast=own no-rectification:--alpha1=0.0 no-rectification-4good+2random:--alpha1=0.0 "
+                + "server-steps-25:--server-steps=25 server-steps-400:--server-steps=400 server-size-5000-own:--server-size=5000,--broadcast=own "
+                + "server-size-5000-own-4good+2random:--server-size=5000,--broadcast=own", got.toString());
+    }
+
     /** The adversary ablation's variants: per algorithm, check off then on, none / flip / inflate. */
     private static String adversaryVariants() {
         StringBuilder b = new StringBuilder();
@@ -161,6 +183,19 @@ class ExperimentsTest {
         assertEquals(20, Summary.goodLocal(List.of(round), o.devices(), o.kinds()).get(0).get("local_good"), 1e-12); // devices 0 and 2
         FedSimulation.Options allRandom = withKinds(2, List.of("random"));
         assertTrue(Summary.goodLocal(List.of(round), allRandom.devices(), allRandom.kinds()).get(0).get("local_good").isNaN());
+    }
+
+    @Test
+    void aStatOfTheRoundsIsTheirMeanBestOrMeanAbsoluteChangeAndSkipsUnevaluatedRounds() {
+        List<Map<String, Double>> rows = List.of(Map.of("global_score", 10.0), Map.of("global_score", Double.NaN), Map.of("global_score", 30.0),
+                Map.of("global_score", 20.0));
+        assertTrue(Double.isNaN(Summary.Stat.MEAN.of(rows, "global_score")), "a mean over an unevaluated round is NaN, as before");
+        assertEquals(20, Summary.Stat.MEAN.of(List.of(rows.get(0), rows.get(2), rows.get(3)), "global_score"), 1e-12);
+        assertEquals(30, Summary.Stat.MAX.of(rows, "global_score"), 1e-12);
+        assertEquals((20 + 10) / 2.0, Summary.Stat.SWING.of(rows, "global_score"), 1e-12);
+        assertTrue(Double.isNaN(Summary.Stat.SWING.of(rows.subList(0, 1), "global_score")), "no change without two evaluations");
+        assertEquals(Summary.Stat.SWING, Summary.Stat.parse("swing"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Summary.Stat.parse("best"));
     }
 
     @Test
