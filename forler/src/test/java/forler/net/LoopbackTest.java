@@ -72,14 +72,7 @@ class LoopbackTest {
     void sameBitsAsTheInProcessRuntime() throws Exception {
         Settings s = NetFixture.settings(3, 2, 5);
         Running srv = serve(s, Duration.ofSeconds(60), 1);
-        List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
-            DeviceNode d = device(srv, k, token(k));
-            devs.add(pool.submit(() -> { try (d) { return d.run(); } }));
-        }
-        ServerNode.Result r = srv.result().get(60, TimeUnit.SECONDS);
-        for (Future<DeviceNode.Summary> f : devs) assertEquals(new DeviceNode.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
-        srv.grpc().close();
+        ServerNode.Result r = threeDevicesTwoRounds(srv);
         for (Map<String, Double> row : r.rows()) assertEquals(3.0, row.get("devices_received"));
         Forler ref = NetFixture.inProcess(s, 2);
         NetFixture.assertSameBits(ref.server.learner.actor, srv.fed().server.learner.actor, "global actor π_o");
@@ -110,13 +103,8 @@ class LoopbackTest {
                 o.maxNorm(), o.evalEpisodes(), o.out(), false));
     }
 
-    /**
-     * Runs the server of {@code o} with 3 device threads, then `forler run` (FedSimulation) with the same settings:
-     * the global returns logged each round are equal, and the server's and every device's state bit-equal at the end.
-     */
-    private ServerNode sameNumbersAsTheSimulation(ServerNode.Options o) throws Exception {
-        Settings s = o.settings();
-        Running srv = serve(s, o);
+    /** Devices 0–2 against the server, each training both rounds with both uploads accepted; closes the server. */
+    private ServerNode.Result threeDevicesTwoRounds(Running srv) throws Exception {
         List<Future<DeviceNode.Summary>> devs = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
             DeviceNode d = device(srv, k, token(k));
@@ -125,6 +113,17 @@ class LoopbackTest {
         ServerNode.Result r = srv.result().get(60, TimeUnit.SECONDS);
         for (Future<DeviceNode.Summary> f : devs) assertEquals(new DeviceNode.Summary(2, 2, 0), f.get(10, TimeUnit.SECONDS));
         srv.grpc().close();
+        return r;
+    }
+
+    /**
+     * Runs the server of {@code o} with 3 device threads, then `forler run` (FedSimulation) with the same settings:
+     * the global returns logged each round are equal, and the server's and every device's state bit-equal at the end.
+     */
+    private ServerNode sameNumbersAsTheSimulation(ServerNode.Options o) throws Exception {
+        Settings s = o.settings();
+        Running srv = serve(s, o);
+        ServerNode.Result r = threeDevicesTwoRounds(srv);
 
         FedSimulation.Result ref = NetFixture.simulate(s, o.omegaSPerHead(), 1, dir.resolve("sim"));
         for (int round = 0; round < s.getRounds(); round++) {
