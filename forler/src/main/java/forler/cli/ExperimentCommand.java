@@ -46,6 +46,9 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Run only share i of n of the (variant × seed) runs (run k when k mod n = i − 1), e.g. one per job of a "
                     + "Slurm array or a Kubernetes Indexed Job (docs/cluster.md); `forler report <out>` merges them. Default: all.")
     String shard;
+    @Option(names = "--variants", split = ",", paramLabel = "LABEL",
+            description = "Run only these variants (their folder names, e.g. forler-adversary-flip; an unknown one lists them all). Default: every variant.")
+    List<String> variants;
     @Option(names = "--steps", description = "offline only: gradient steps of each `forler train` run (evaluated every steps / 5). Default: 10000.")
     Integer steps;
     @Option(names = "--replay-size", description = "offline only: transitions of the medium-replay data (at most the task's replay buffer). Default: --size.")
@@ -59,7 +62,7 @@ public final class ExperimentCommand implements Callable<Integer> {
 
     /** The flags only the offline experiment takes, and the other flags it reads (the rest are federated runs' settings). */
     private static final List<String> OFFLINE_ONLY = List.of("--steps", "--replay-size", "--algos", "--kinds"),
-            OFFLINE_FLAGS = List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes", "--cache", "--seeds", "--out", "--shard");
+            OFFLINE_FLAGS = List.of("--task", "--size", "--hidden", "--depth", "--batch", "--eval-episodes", "--cache", "--seeds", "--out", "--shard", "--variants");
 
     @Override
     public Integer call() throws Exception {
@@ -82,7 +85,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Experiments.OfflineGrid grid = new Experiments.OfflineGrid(algos == null ? Experiments.OfflineGrid.ALGOS : algos,
                 kinds == null ? Experiments.OfflineGrid.KINDS : kinds, steps == null ? 10_000 : steps, replaySize == null ? base.perDevice() : replaySize);
         Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share)
-                .withOffline(grid);
+                .withOffline(grid).withVariants(variants == null ? List.of() : variants);
         for (String e : ids) {
             Map<String, String> settings = new LinkedHashMap<>();
             if (offline) { // the settings of `forler train` it uses

@@ -84,6 +84,7 @@ public final class Experiments {
     private final PrintStream log;
     private final Shard shard;
     private OfflineGrid offline;
+    private List<String> only = List.of(); // variant labels to run (--variants); empty = all
 
     public Experiments(FedSimulation.Options base, List<String> tasks, int seeds, Path out,
                        Function<DatasetBuilder.Request, Dataset> datasets, PrintStream log) {
@@ -112,16 +113,23 @@ public final class Experiments {
         return this;
     }
 
+    /** Runs only the variants labelled {@code labels} (as {@code --variants}; empty = every variant). */
+    public Experiments withVariants(List<String> labels) {
+        this.only = List.copyOf(labels);
+        return this;
+    }
+
     /**
      * Runs this shard's cells of experiment {@code id} (e1 … e7); unsharded, then writes the summary and returns its
-     * lines (a shard returns none: {@code forler report} merges the shards).
+     * lines (a shard returns none: {@code forler report} merges the shards). With {@link #withVariants} only the named
+     * variants run (the cells are numbered over them), the summary covers the variants found in the folder.
      */
     public List<Summary.Line> run(String id) throws Exception {
-        List<Variant> grid = grid(id);
+        List<String> labels = grid(id).stream().map(Variant::label).toList();
         Path dir = out.resolve(id);
         int cell = 0, ran = 0;
-        for (int v = 0; v < grid.size(); v++) {
-            Variant var = grid.get(v);
+        for (Variant var : selected(id)) {
+            int v = labels.indexOf(var.label()); // its place in the whole grid: the summary's order
             Path vdir = Summary.variantDir(dir, var.cell().task(), var.label());
             for (int s = 0; s < seeds; s++, cell++) {
                 if (!shard.has(cell)) continue;
@@ -138,6 +146,16 @@ public final class Experiments {
             return List.of();
         }
         return Summary.report(dir, Summary.Rule.DEFAULT, java.util.EnumSet.allOf(Summary.Policy.class), log);
+    }
+
+    /** The variants of {@code id} this process runs: every one, or those named by {@link #withVariants} (an unknown name is refused). */
+    private List<Variant> selected(String id) {
+        List<Variant> grid = grid(id);
+        List<String> labels = grid.stream().map(Variant::label).toList();
+        for (String l : only) {
+            if (!labels.contains(l)) throw new IllegalArgumentException("--variants: " + id + " has no variant '" + l + "'; its variants: " + String.join(", ", labels));
+        }
+        return only.isEmpty() ? grid : grid.stream().filter(v -> only.contains(v.label())).toList();
     }
 
     private List<Variant> grid(String id) {
@@ -168,7 +186,7 @@ public final class Experiments {
     /** Every run of experiment {@code id}: its folder and what it runs (as {@link #run} makes them). */
     Map<Path, ExperimentCell> cells(String id) {
         Map<Path, ExperimentCell> m = new LinkedHashMap<>();
-        for (Variant var : grid(id))
+        for (Variant var : selected(id))
             for (int s = 0; s < seeds; s++) {
                 Path runDir = Summary.runDir(Summary.variantDir(out.resolve(id), var.cell().task(), var.label()), s);
                 m.put(runDir, var.cell().forSeed(runDir, s));

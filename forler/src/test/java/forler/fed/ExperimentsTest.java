@@ -141,6 +141,33 @@ class ExperimentsTest {
     }
 
     @Test
+    void onlyTheNamedVariantsRunAndAnUnknownNameListsThem(@TempDir Path out) throws Exception {
+        // two runs made with other settings: the named variant's is run again, the other variant's is left alone
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
+            built.incrementAndGet();
+            throw new IllegalStateException("trains: " + r);
+        }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        writeE5(e);
+        recordSettings(e.runs("e5"));
+        for (String v : List.of("forler-4good", "fedcql-4good")) {
+            Path edited = out.resolve("e5/pendulum/" + v + "/seed-0/rounds.json");
+            Files.writeString(edited, Files.readString(edited).replace("\"hidden\": \"16\"", "\"hidden\": \"32\""));
+        }
+        e.withVariants(List.of("fedcql-4good"));
+        assertEquals(List.of(out.resolve("e5/pendulum/fedcql-4good/seed-0")), List.copyOf(e.runs("e5").keySet()));
+        IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> e.run("e5"));
+        assertTrue(x.getMessage().startsWith("trains:"), x.getMessage());
+        assertEquals(1, built.get(), "only the named variant's run is run again");
+
+        e.withVariants(List.of("forler-4good", "forler-six"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> e.run("e5"));
+        assertTrue(bad.getMessage().startsWith("--variants: e5 has no variant 'forler-six'; its variants: forler-4good, "), bad.getMessage());
+        assertEquals(1, built.get(), "a bad name is refused before any run");
+    }
+
+    @Test
     void e5ReportsTheGoodDevicesLocalScoreAndTheShareKept(@TempDir Path out) throws Exception {
         FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
