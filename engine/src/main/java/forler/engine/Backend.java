@@ -29,6 +29,14 @@ public interface Backend {
     }
 
     /**
+     * ReLU's backward into a buffer that holds anything: gx[i] = 0 + g[i] where x[i] > 0, else 0, for i < n; the same
+     * bits as {@link #addWherePositive} into zeros (0 + g turns a −0 into +0), without zeroing gx first.
+     */
+    default void maskWherePositive(int n, float[] x, float[] g, float[] gx) {
+        for (int i = 0; i < n; i++) gx[i] = x[i] > 0f ? 0f + g[i] : 0f;
+    }
+
+    /**
      * A Linear layer's bias on every row, then ReLU when {@code relu}: y[yOff + r·cols + c] = y + bias[bOff + c]
      * (then max(y, 0), as {@link Math#max}) for r &lt; rows, c &lt; cols. The scalar loop here is the reference; a
      * backend may vectorise it (the same float additions, so the same bits).

@@ -26,14 +26,19 @@ public final class Tensor {
     /** True for parameters and for every op result that depends on one while recording. */
     final boolean requiresGrad;
     private float[] grad;
+    /** Made inside an {@link Arena}: its gradient comes from the arena too (never true for a parameter). */
+    private final boolean pooled;
 
-    Tensor(float[] data, int[] shape, boolean requiresGrad) {
+    Tensor(float[] data, int[] shape, boolean requiresGrad) { this(data, shape, requiresGrad, requiresGrad && Arena.isOpen()); }
+
+    private Tensor(float[] data, int[] shape, boolean requiresGrad, boolean pooled) {
         if (data.length != Shapes.size(shape)) {
             throw new IllegalArgumentException("tensor: " + data.length + " values do not fill shape " + Shapes.str(shape));
         }
         this.data = data;
         this.shape = shape;
         this.requiresGrad = requiresGrad;
+        this.pooled = pooled;
     }
 
     // ------------------------------------------------------------------ construction
@@ -42,7 +47,7 @@ public final class Tensor {
     public static Tensor of(float[] data, int... shape) { return new Tensor(data, shape.clone(), false); }
 
     /** A trainable leaf: gradients accumulate into {@link #grad()}. */
-    public static Tensor param(float[] data, int... shape) { return new Tensor(data, shape.clone(), true); }
+    public static Tensor param(float[] data, int... shape) { return new Tensor(data, shape.clone(), true, false); }
 
     public static Tensor zeros(int... shape) { return new Tensor(new float[Shapes.size(shape)], shape.clone(), false); }
 
@@ -91,7 +96,13 @@ public final class Tensor {
     public void zeroGrad() { if (grad != null) java.util.Arrays.fill(grad, 0f); }
 
     float[] ensureGrad() {
-        if (grad == null) grad = new float[data.length];
+        if (grad == null) grad = pooled ? Arena.floats(data.length, true) : new float[data.length];
+        return grad;
+    }
+
+    /** The gradient array when none exists yet and the caller overwrites every element of it (no zeroing needed). */
+    private float[] freshGrad() {
+        if (grad == null) grad = pooled ? Arena.floats(data.length, false) : new float[data.length];
         return grad;
     }
 
@@ -183,7 +194,7 @@ public final class Tensor {
      */
     private Tensor affine(Tensor w, Tensor bias, int e, int rows, int in, int out, boolean shared, int[] ys, boolean relu) {
         Tensor x = this;
-        float[] y = new float[e * rows * out];
+        float[] y = Arena.floats(e * rows * out, false); // every element written by the product
         Backend be = Backends.get();
         int headCost = (int) Math.min(Integer.MAX_VALUE, 2L * rows * in * out);
         forHeads(be, e, headCost, (h0, h1) -> {
@@ -206,7 +217,7 @@ public final class Tensor {
             // with one consumer), so the product writes C straight from its registers; 0 + v and v differ only in
             // the sign of a zero
             boolean xFresh = x.requiresGrad && x.grad == null;
-            float[] gw = w.requiresGrad ? w.ensureGrad() : null, gx = x.requiresGrad ? x.ensureGrad() : null;
+            float[] gw = w.requiresGrad ? w.ensureGrad() : null, gx = !x.requiresGrad ? null : xFresh ? x.freshGrad() : x.ensureGrad();
             forHeads(be, e, 2 * headCost, (h0, h1) -> { // each head's own gradients
                 for (int h = h0; h < h1; h++) {
                     int xo = shared ? 0 : h * rows * in, yo = h * rows * out, wo = h * in * out;
@@ -234,11 +245,15 @@ public final class Tensor {
         return r;
     }
 
-    /** ReLU's backward from its output: the pre-activation's gradient, g where y &gt; 0, added to zeros as relu() does. */
+    /**
+     * ReLU's backward from its output: the pre-activation's gradient, 0 + g where y &gt; 0 and 0 elsewhere (the bits
+     * relu() gives). It lives only while the calling backward closure runs; inside an {@link Arena} it is the step's
+     * reused array rather than a new zeroed one.
+     */
     private static float[] reluBackward(Backend be, float[] y, float[] g) {
-        float[] gx = new float[y.length];
-        be.addWherePositive(y.length, y, g, gx);
-        FlopCounter.add(y.length); // gx += g where y > 0
+        float[] gx = Arena.floats(y.length, false); // every element written
+        be.maskWherePositive(y.length, y, g, gx);
+        FlopCounter.add(y.length); // gx = g where y > 0
         return gx;
     }
 
@@ -275,7 +290,7 @@ public final class Tensor {
         int[] prc = Arrays.equals(a.shape, os) ? Shapes.rowBroadcast(b.shape, os) : null;
         if (prc != null) return rowBinary(b, op, os, prc[0], prc[1], prc[2]);
         int[] ia = BroadcastMaps.get(a.shape, os), ib = BroadcastMaps.get(b.shape, os);
-        float[] y = new float[n], ad = a.data, bd = b.data;
+        float[] y = Arena.floats(n, false), ad = a.data, bd = b.data;
         FlopCounter.add(n); // one +, − or × per element
         for (int o = 0; o < n; o++) {
             float u = ad[ia == null ? o : ia[o]], v = bd[ib == null ? o : ib[o]];
@@ -317,7 +332,7 @@ public final class Tensor {
      */
     private Tensor rowBinary(Tensor b, BinaryOp op, int[] os, int P, int R, int C) {
         Tensor a = this;
-        float[] y = new float[a.data.length], ad = a.data, bd = b.data;
+        float[] y = Arena.floats(a.data.length, false), ad = a.data, bd = b.data;
         FlopCounter.add(y.length); // one +, − or × per element
         for (int p = 0; p < P; p++) {
             for (int r = 0, bo = p * C; r < R; r++) {
@@ -393,7 +408,7 @@ public final class Tensor {
     /** c · this. */
     public Tensor scale(float c) {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // c × x
         for (int i = 0; i < y.length; i++) y[i] = c * x.data[i];
         Tensor r = result(y, x.shape, x);
@@ -412,7 +427,7 @@ public final class Tensor {
     /** this + c. */
     public Tensor addScalar(float c) {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // x + c
         for (int i = 0; i < y.length; i++) y[i] = x.data[i] + c;
         Tensor r = result(y, x.shape, x);
@@ -430,7 +445,7 @@ public final class Tensor {
     /** max(x, 0); gradient 1 where x &gt; 0. */
     public Tensor relu() {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // max(x, 0)
         Backend be = Backends.get();
         be.parallelFor(y.length, 1, (from, to) -> { for (int i = from; i < to; i++) y[i] = Math.max(x.data[i], 0f); });
@@ -446,7 +461,7 @@ public final class Tensor {
     /** tanh(x); gradient 1 − y². */
     public Tensor tanh() {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // tanh
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.tanh(x.data[i]);
         Tensor r = result(y, x.shape, x);
@@ -462,7 +477,7 @@ public final class Tensor {
     /** exp(x); gradient y. */
     public Tensor exp() {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // exp
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.exp(x.data[i]);
         Tensor r = result(y, x.shape, x);
@@ -478,7 +493,7 @@ public final class Tensor {
     /** log(x); gradient 1/x. */
     public Tensor log() {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // log
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.log(x.data[i]);
         Tensor r = result(y, x.shape, x);
@@ -494,7 +509,7 @@ public final class Tensor {
     /** log(1 + eˣ), computed stably; gradient sigmoid(x). */
     public Tensor softplus() {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(6L * y.length); // max, abs, −, exp, log1p, +
         for (int i = 0; i < y.length; i++) {
             double v = x.data[i];
@@ -513,7 +528,7 @@ public final class Tensor {
     /** x²; gradient 2x. */
     public Tensor square() {
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(y.length); // x × x
         for (int i = 0; i < y.length; i++) y[i] = x.data[i] * x.data[i];
         Tensor r = result(y, x.shape, x);
@@ -530,7 +545,7 @@ public final class Tensor {
     public Tensor clamp(float lo, float hi) {
         if (!(lo <= hi)) throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
         Tensor x = this;
-        float[] y = new float[x.size()];
+        float[] y = Arena.floats(x.size(), true);
         FlopCounter.add(2L * y.length); // min, max
         for (int i = 0; i < y.length; i++) y[i] = Math.min(Math.max(x.data[i], lo), hi);
         Tensor r = result(y, x.shape, x);
@@ -549,7 +564,7 @@ public final class Tensor {
     public Tensor sum(int axis, boolean keepDim) {
         Tensor x = this;
         int ax = Shapes.axis("sum", x.shape, axis), outer = Shapes.outer(x.shape, ax), len = x.shape[ax], inner = Shapes.inner(x.shape, ax);
-        float[] y = new float[outer * inner];
+        float[] y = Arena.floats(outer * inner, true);
         FlopCounter.add(x.size()); // one + per element
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < len; j++) {
@@ -579,6 +594,13 @@ public final class Tensor {
     /** Sum of all elements → scalar. */
     public Tensor sum() { return reshape(size()).sum(0, false); }
 
+    /** mean().item() off the tape: for a statistic logged after backward, which must leave no closure behind. */
+    public float meanItem() {
+        try (var g = Tape.noGrad()) {
+            return mean().item();
+        }
+    }
+
     /** Mean of all elements → scalar. */
     public Tensor mean() { return sum().scale(1f / size()); }
 
@@ -587,7 +609,7 @@ public final class Tensor {
         Tensor x = this;
         int ax = Shapes.axis("min", x.shape, axis), outer = Shapes.outer(x.shape, ax), len = x.shape[ax], inner = Shapes.inner(x.shape, ax);
         if (len == 0) throw new IllegalArgumentException("min: empty axis in shape " + Shapes.str(x.shape));
-        float[] y = new float[outer * inner];
+        float[] y = Arena.floats(outer * inner, true);
         FlopCounter.add((long) outer * inner * (len - 1)); // len − 1 compares per output
         int[] arg = new int[outer * inner]; // index (into x.data) of the minimiser of each output
         for (int o = 0; o < outer; o++)
@@ -614,7 +636,7 @@ public final class Tensor {
     public Tensor logsumexp(int axis, boolean keepDim) {
         Tensor x = this;
         int ax = Shapes.axis("logsumexp", x.shape, axis), outer = Shapes.outer(x.shape, ax), len = x.shape[ax], inner = Shapes.inner(x.shape, ax);
-        float[] y = new float[outer * inner];
+        float[] y = Arena.floats(outer * inner, true);
         FlopCounter.add((long) outer * inner * (4L * len + 2)); // per output: len max; len −, exp, +; log, +
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++) {
@@ -685,7 +707,7 @@ public final class Tensor {
         }
         int[] os = s0.clone();
         os[ax] = total;
-        float[] y = new float[outer * total * inner];
+        float[] y = Arena.floats(outer * total * inner, false);
         for (int o = 0, off = 0; o < outer; o++)
             for (Tensor t : xs) {
                 int block = t.shape[ax] * inner;
@@ -720,7 +742,7 @@ public final class Tensor {
         int ax = Shapes.axis("repeat", x.shape, axis), outer = Shapes.outer(x.shape, ax) * x.shape[ax], inner = Shapes.inner(x.shape, ax);
         int[] os = x.shape.clone();
         os[ax] *= times;
-        float[] y = new float[x.size() * times];
+        float[] y = Arena.floats(x.size() * times, false);
         for (int o = 0; o < outer; o++)
             for (int t = 0; t < times; t++) System.arraycopy(x.data, o * inner, y, (o * times + t) * inner, inner);
         Tensor r = result(y, os, x);
@@ -748,7 +770,7 @@ public final class Tensor {
         int[] os = x.shape.clone();
         os[ax] = index.length;
         int[] idx = index.clone();
-        float[] y = new float[outer * idx.length * inner];
+        float[] y = Arena.floats(outer * idx.length * inner, true);
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < idx.length; j++)
                 System.arraycopy(x.data, (o * len + idx[j]) * inner, y, (o * idx.length + j) * inner, inner);

@@ -137,6 +137,19 @@ public final class VectorBackend implements Backend {
         });
     }
 
+    @Override
+    public void maskWherePositive(int n, float[] x, float[] g, float[] gx) {
+        parallelFor(n, 1, (from, to) -> {
+            int i = from;
+            FloatVector zero = FloatVector.zero(S);
+            for (int up = from + S.loopBound(to - from); i < up; i += L) {
+                VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+                zero.add(FloatVector.fromArray(S, g, i), pos).intoArray(gx, i);
+            }
+            for (; i < to; i++) gx[i] = x[i] > 0f ? 0f + g[i] : 0f;
+        });
+    }
+
     /** Vector adds (and max) along each row, rows split over threads; a scalar tail per row. */
     @Override
     public void addBiasRows(int rows, int cols, float[] y, int yOff, float[] bias, int bOff, boolean relu) {

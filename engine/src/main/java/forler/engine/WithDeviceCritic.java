@@ -35,6 +35,8 @@ public final class WithDeviceCritic implements Backend {
 
     @Override public void addWherePositive(int n, float[] x, float[] g, float[] gx) { base.addWherePositive(n, x, g, gx); }
 
+    @Override public void maskWherePositive(int n, float[] x, float[] g, float[] gx) { base.maskWherePositive(n, x, g, gx); }
+
     @Override public int threads() { return base.threads(); }
 
     @Override public void addColumnSums(int rows, int cols, float[] g, int gOff, float[] out, int outOff) {

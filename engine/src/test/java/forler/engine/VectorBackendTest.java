@@ -166,6 +166,23 @@ class VectorBackendTest {
     }
 
     @Test
+    void maskWherePositiveIsAddWherePositiveIntoZerosBitForBit() {
+        Rng rng = new Rng(12);
+        for (int n : new int[] {0, 1, 7, 8, 16, 17, 1000, 200_003}) { // the last is split over threads
+            float[] x = GemmTest.random(rng, n), g = GemmTest.random(rng, n), garbage = GemmTest.random(rng, n);
+            if (n > 4) { x[0] = 0f; x[1] = -0f; x[2] = Float.NaN; g[3] = -0f; x[3] = 1f; }
+            float[] want = new float[n];
+            REFERENCE.addWherePositive(n, x, g, want);
+            for (Backend be : new Backend[] {REFERENCE, new VectorBackend(1), new VectorBackend(2)}) {
+                float[] got = garbage.clone();
+                be.maskWherePositive(n, x, g, got);
+                for (int i = 0; i < n; i++)
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), be.threads() + " threads, n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @Test
     void workKeptOnTheCallingThreadIsOneRange() {
         VectorBackend be = new VectorBackend(2);
         java.util.List<int[]> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

@@ -78,7 +78,7 @@ public final class ConservativeCritic {
         m.put("critic_loss", (double) loss.item());
         m.put("td_loss", (double) td.item());
         m.put("cql_loss", (double) cql.item());
-        m.put("q_data", (double) qData.mean().item());
+        m.put("q_data", (double) qData.meanItem());
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package forler.rl;
 
+import forler.engine.Arena;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
@@ -53,22 +54,24 @@ public final class Cql implements Learner {
 
     @Override
     public Map<String, Double> update(Batch b) {
-        int n = cfg.numSampled();
-        // Every actor draw the critic needs comes from the pre-update actor (CORL computes all losses first).
-        Tensor nextAction;
-        ConservativeCritic.Sample cur, next;
-        try (var g = Tape.noGrad()) {
-            nextAction = actor.sample(b.nextObs(), rng).action();                        // [B, A]
-            cur = draw(b.obs().repeat(0, n));                                            // [B·N, A]
-            next = draw(b.nextObs().repeat(0, n));
+        try (var arena = Arena.open()) { // this step's intermediate arrays, reused by the next step
+            int n = cfg.numSampled();
+            // Every actor draw the critic needs comes from the pre-update actor (CORL computes all losses first).
+            Tensor nextAction;
+            ConservativeCritic.Sample cur, next;
+            try (var g = Tape.noGrad()) {
+                nextAction = actor.sample(b.nextObs(), rng).action();                        // [B, A]
+                cur = draw(b.obs().repeat(0, n));                                            // [B·N, A]
+                next = draw(b.nextObs().repeat(0, n));
+            }
+            // α and the actor step on the current critic.
+            EntropyActor.Update u = pi.step(b.obs(), critic.q::minQ, rng);
+            Map<String, Double> m = new LinkedHashMap<>(critic.update(b, nextAction, cur, next, rng));
+            m.put("actor_loss", u.actorLoss());
+            m.put("alpha", u.alpha());
+            m.put("entropy", -u.meanLogProb());
+            return m;
         }
-        // α and the actor step on the current critic.
-        EntropyActor.Update u = pi.step(b.obs(), critic.q::minQ, rng);
-        Map<String, Double> m = new LinkedHashMap<>(critic.update(b, nextAction, cur, next, rng));
-        m.put("actor_loss", u.actorLoss());
-        m.put("alpha", u.alpha());
-        m.put("entropy", -u.meanLogProb());
-        return m;
     }
 
     private ConservativeCritic.Sample draw(Tensor s) {

@@ -48,7 +48,7 @@ public final class EntropyActor {
         Tape.backward(actorLoss.add(alphaLoss));
         opt.step();
         alphaOpt.step();
-        return new Update(actorLoss.item(), alpha, pi.logProb().mean().item());
+        return new Update(actorLoss.item(), alpha, pi.logProb().meanItem());
     }
 
     /** The deterministic action tanh(μ(s)) [B, A], no tape. */

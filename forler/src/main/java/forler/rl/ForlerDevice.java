@@ -1,5 +1,6 @@
 package forler.rl;
 
+import forler.engine.Arena;
 import forler.engine.Backends;
 import forler.engine.Rng;
 import forler.engine.Tape;
@@ -100,43 +101,45 @@ public final class ForlerDevice {
 
     /** One local step τ: rectify (Alg. 1), critic (Eq. 3), actor (Eq. 4). */
     public Map<String, Double> step(int tau) {
-        Batch b = data.sample(cfg.batch(), rng);                                     // Algorithm 2 line 8
-        int B = b.size(), n = cfg.cqlSamples();
-        Tensor pi0, piS, nextAction;
-        ConservativeCritic.Sample cur, next;
-        try (var g = Tape.noGrad()) {
-            piS = actor.meanAction(b.obs());                                     // [B, A]
-            pi0 = global.meanAction(b.obs());                                    // [B, A]
-            nextAction = actor.meanAction(b.nextObs());                          // [B, A]
-            cur = noisy(b.obs().repeat(0, n));                                   // [B·N, A]
-            next = noisy(b.nextObs().repeat(0, n));
+        try (var arena = Arena.open()) { // this step's intermediate arrays, reused by the next step
+            Batch b = data.sample(cfg.batch(), rng);                                     // Algorithm 2 line 8
+            int B = b.size(), n = cfg.cqlSamples();
+            Tensor pi0, piS, nextAction;
+            ConservativeCritic.Sample cur, next;
+            try (var g = Tape.noGrad()) {
+                piS = actor.meanAction(b.obs());                                     // [B, A]
+                pi0 = global.meanAction(b.obs());                                    // [B, A]
+                nextAction = actor.meanAction(b.nextObs());                          // [B, A]
+                cur = noisy(b.obs().repeat(0, n));                                   // [B·N, A]
+                next = noisy(b.nextObs().repeat(0, n));
+            }
+            // Algorithm 2 line 9: Algorithm 1 with Q_k^τ (skipped when α1 = 0: the rectified action would not enter the loss).
+            boolean rectify = cfg.alpha1() > 0;
+            rectified = forler.engine.Buffers.grow(rectified, B * actDim);
+            long before = minQ.evaluations();
+            // The device copy of Q_k^τ: one upload of the packed weights, after the last step's critic update (or a receive/load).
+            long t0 = System.nanoTime();
+            if (rectify && minQ instanceof DeviceMinQ d) d.refresh();
+            if (rectify) rect.rectify(tau, minQ, b.obs().data, piS.data, b.index(), rng, rectified);
+            rectifyNanos += System.nanoTime() - t0;
+            double qEvals = (double) (minQ.evaluations() - before) / B;
+            Tensor aHat = Tensor.of(java.util.Arrays.copyOf(rectified, B * actDim), B, actDim);
+            // Algorithm 2 line 10: Eq. 3.
+            Map<String, Double> m = new LinkedHashMap<>(critic.update(b, nextAction, cur, next, rng));
+            // Algorithm 2 line 11: Eq. 4.
+            actorOpt.zeroGrad();
+            Tensor a = actor.meanAction(b.obs());                                    // [B, A]
+            Tensor q = critic.q.minQ(b.obs(), a);                                    // [B]
+            float lambda = 1f / Math.max(meanAbs(q.data), 1e-6f);                   // λ: not in Eq. 4 (a deviation)
+            // Eq. 4: −λ·Q term + α2·‖π − π₀‖² term
+            Tensor loss = q.mean().scale(-lambda).add(a.sub(pi0).square().sum(1, false).mean().scale(cfg.alpha2()));
+            if (rectify) loss = loss.add(a.sub(aHat).square().sum(1, false).mean().scale(cfg.alpha1())); // Eq. 4, α1·‖π − â‖² term
+            Tape.backward(loss);
+            actorOpt.step();
+            m.put("actor_loss", (double) loss.item());
+            m.put("q_evals_per_state", qEvals);
+            return m;
         }
-        // Algorithm 2 line 9: Algorithm 1 with Q_k^τ (skipped when α1 = 0: the rectified action would not enter the loss).
-        boolean rectify = cfg.alpha1() > 0;
-        rectified = forler.engine.Buffers.grow(rectified, B * actDim);
-        long before = minQ.evaluations();
-        // The device copy of Q_k^τ: one upload of the packed weights, after the last step's critic update (or a receive/load).
-        long t0 = System.nanoTime();
-        if (rectify && minQ instanceof DeviceMinQ d) d.refresh();
-        if (rectify) rect.rectify(tau, minQ, b.obs().data, piS.data, b.index(), rng, rectified);
-        rectifyNanos += System.nanoTime() - t0;
-        double qEvals = (double) (minQ.evaluations() - before) / B;
-        Tensor aHat = Tensor.of(java.util.Arrays.copyOf(rectified, B * actDim), B, actDim);
-        // Algorithm 2 line 10: Eq. 3.
-        Map<String, Double> m = new LinkedHashMap<>(critic.update(b, nextAction, cur, next, rng));
-        // Algorithm 2 line 11: Eq. 4.
-        actorOpt.zeroGrad();
-        Tensor a = actor.meanAction(b.obs());                                    // [B, A]
-        Tensor q = critic.q.minQ(b.obs(), a);                                    // [B]
-        float lambda = 1f / Math.max(meanAbs(q.data), 1e-6f);                   // λ: not in Eq. 4 (a deviation)
-        // Eq. 4: −λ·Q term + α2·‖π − π₀‖² term
-        Tensor loss = q.mean().scale(-lambda).add(a.sub(pi0).square().sum(1, false).mean().scale(cfg.alpha2()));
-        if (rectify) loss = loss.add(a.sub(aHat).square().sum(1, false).mean().scale(cfg.alpha1())); // Eq. 4, α1·‖π − â‖² term
-        Tape.backward(loss);
-        actorOpt.step();
-        m.put("actor_loss", (double) loss.item());
-        m.put("q_evals_per_state", qEvals);
-        return m;
     }
 
     /** π(s) + N(0, σ²) clipped to the unit box, with the Gaussian log-density of the noise. */

@@ -1,5 +1,6 @@
 package forler.rl;
 
+import forler.engine.Arena;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
@@ -83,43 +84,45 @@ public final class SacN implements Learner {
 
     @Override
     public Map<String, Double> update(Batch b) {
-        float alpha = pi.alpha();
-        Tensor y;
-        try (var g = Tape.noGrad()) {
-            TanhGaussianActor.Sample next = actor.sample(b.nextObs(), rng);
-            Tensor v = target.minQ(b.nextObs(), next.action()).sub(next.logProb().scale(alpha)); // [B]
-            // Eq. 6, the target B̂_K: r + γ(1−d)·(min over all heads of Q'(s', a') − β·log π_o(a'|s')), a' ~ π_o(s')
-            y = b.rew().add(b.done().neg().addScalar(1f).mul(v).scale(cfg.gamma()));            // [B]
-        }
-        // Eq. 7: actor and α on the current critic (CORL's SAC-N order: actor first, then critic).
-        EntropyActor.Update u = pi.step(b.obs(), critic::minQ, rng);
-
-        criticOpt.zeroGrad();
-        Tensor qData = critic.q(b.obs(), b.act());                                         // [E, B]
-        Tensor loss = qData.sub(y).square().mean(1, false).sum();                          // Eq. 6, TD term: Σ_heads mean_b
-        double conservative = 0;
-        if (cfg.omega() > 0) {
-            Tensor aPi;
+        try (var arena = Arena.open()) { // this step's intermediate arrays, reused by the next step
+            float alpha = pi.alpha();
+            Tensor y;
             try (var g = Tape.noGrad()) {
-                aPi = actor.sample(b.obs(), rng).action();
+                TanhGaussianActor.Sample next = actor.sample(b.nextObs(), rng);
+                Tensor v = target.minQ(b.nextObs(), next.action()).sub(next.logProb().scale(alpha)); // [B]
+                // Eq. 6, the target B̂_K: r + γ(1−d)·(min over all heads of Q'(s', a') − β·log π_o(a'|s')), a' ~ π_o(s')
+                y = b.rew().add(b.done().neg().addScalar(1f).mul(v).scale(cfg.gamma()));            // [B]
             }
-            // Eq. 6, ω_s term: ω_s·(mean Q(s, a~π_o) − mean Q(s, a)), both means over all heads and the batch;
-            // per head: the same gap summed over the E heads (each head's mean over the batch), i.e. E times it
-            float weight = cfg.omegaPerHead() ? cfg.omega() * critic.heads() : cfg.omega();
-            Tensor gap = critic.q(b.obs(), aPi).mean().sub(qData.mean()).scale(weight);
-            conservative = gap.item();
-            loss = loss.add(gap);
+            // Eq. 7: actor and α on the current critic (CORL's SAC-N order: actor first, then critic).
+            EntropyActor.Update u = pi.step(b.obs(), critic::minQ, rng);
+
+            criticOpt.zeroGrad();
+            Tensor qData = critic.q(b.obs(), b.act());                                         // [E, B]
+            Tensor loss = qData.sub(y).square().mean(1, false).sum();                          // Eq. 6, TD term: Σ_heads mean_b
+            double conservative = 0;
+            if (cfg.omega() > 0) {
+                Tensor aPi;
+                try (var g = Tape.noGrad()) {
+                    aPi = actor.sample(b.obs(), rng).action();
+                }
+                // Eq. 6, ω_s term: ω_s·(mean Q(s, a~π_o) − mean Q(s, a)), both means over all heads and the batch;
+                // per head: the same gap summed over the E heads (each head's mean over the batch), i.e. E times it
+                float weight = cfg.omegaPerHead() ? cfg.omega() * critic.heads() : cfg.omega();
+                Tensor gap = critic.q(b.obs(), aPi).mean().sub(qData.mean()).scale(weight);
+                conservative = gap.item();
+                loss = loss.add(gap);
+            }
+            Tape.backward(loss);
+            criticOpt.step();
+            Modules.polyak(critic, target, cfg.tau());
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("critic_loss", (double) loss.item());
+            m.put("conservative", conservative);
+            m.put("actor_loss", u.actorLoss());
+            m.put("alpha", (double) alpha);
+            m.put("q_data", (double) qData.meanItem());
+            return m;
         }
-        Tape.backward(loss);
-        criticOpt.step();
-        Modules.polyak(critic, target, cfg.tau());
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("critic_loss", (double) loss.item());
-        m.put("conservative", conservative);
-        m.put("actor_loss", u.actorLoss());
-        m.put("alpha", (double) alpha);
-        m.put("q_data", (double) qData.mean().item());
-        return m;
     }
 
     @Override

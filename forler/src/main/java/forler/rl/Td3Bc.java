@@ -1,5 +1,6 @@
 package forler.rl;
 
+import forler.engine.Arena;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
@@ -91,29 +92,31 @@ public final class Td3Bc implements Learner {
 
     /** One TD3+BC step, with FEDORA's changes if {@code hooks} has any. */
     public Map<String, Double> update(Batch b, Hooks hooks) {
-        steps++;
-        Tensor y;
-        try (var g = Tape.noGrad()) {
-            y = target(b, targetAction(b.nextObs()), hooks);                          // [B]
+        try (var arena = Arena.open()) { // this step's intermediate arrays, reused by the next step
+            steps++;
+            Tensor y;
+            try (var g = Tape.noGrad()) {
+                y = target(b, targetAction(b.nextObs()), hooks);                          // [B]
+            }
+            criticOpt.zeroGrad();
+            Tensor criticLoss = criticLoss(b, y);
+            Tape.backward(criticLoss);
+            criticOpt.step();
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("critic_loss", (double) criticLoss.item());
+            if (steps % cfg.policyDelay() == 0) {
+                actorOpt.zeroGrad();
+                Tensor pi = actor.forward(b.obs());                                         // [B, A]
+                Tensor loss = hooks.actorLoss(actorLoss(b, pi), pi, b);
+                Tape.backward(loss);
+                actorOpt.step();
+                lastActorLoss = loss.item();
+                Modules.polyak(critic, criticTarget, cfg.tau());
+                Modules.polyak(actor, actorTarget, cfg.tau());
+            }
+            m.put("actor_loss", lastActorLoss);
+            return m;
         }
-        criticOpt.zeroGrad();
-        Tensor criticLoss = criticLoss(b, y);
-        Tape.backward(criticLoss);
-        criticOpt.step();
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("critic_loss", (double) criticLoss.item());
-        if (steps % cfg.policyDelay() == 0) {
-            actorOpt.zeroGrad();
-            Tensor pi = actor.forward(b.obs());                                         // [B, A]
-            Tensor loss = hooks.actorLoss(actorLoss(b, pi), pi, b);
-            Tape.backward(loss);
-            actorOpt.step();
-            lastActorLoss = loss.item();
-            Modules.polyak(critic, criticTarget, cfg.tau());
-            Modules.polyak(actor, actorTarget, cfg.tau());
-        }
-        m.put("actor_loss", lastActorLoss);
-        return m;
     }
 
     /** a' = clip(π'(s') + clip(N(0, σ²), −c, c), −1, 1): s'[B, S] → [B, A] (draws B·A normals from the rng). */

@@ -119,6 +119,30 @@ class FedSimulationTest {
         }
     }
 
+    /**
+     * The arena (forler.engine.Arena) changes no number, and nothing made inside a training step is used after it:
+     * with the arrays given back filled with NaN, every method's rounds.csv and checkpoint are the same bits as without
+     * arenas (a use after close would read NaN).
+     */
+    @Test
+    void stepArenasChangeNoNumberAndNothingOutlivesTheirStep(@TempDir Path dir) throws Exception {
+        try {
+            for (String algo : List.of("forler", "fedcql", "fedtd3bc", "fedora", "cql")) {
+                forler.engine.Arena.configure(false, false);
+                run(tiny(algo, 2, dir.resolve(algo + "-off"), false, 2));
+                forler.engine.Arena.configure(true, true);
+                run(tiny(algo, 2, dir.resolve(algo + "-poisoned"), false, 2));
+                List<Map<String, Double>> off = untimedCsv(dir.resolve(algo + "-off")), on = untimedCsv(dir.resolve(algo + "-poisoned"));
+                assertTrue(off.get(1).containsKey("global_score"), off.get(1).toString());
+                assertEquals(off, on, algo + ": rounds.csv with and without arenas");
+                assertArrayEquals(Files.readAllBytes(dir.resolve(algo + "-off").resolve("checkpoint.safetensors")),
+                        Files.readAllBytes(dir.resolve(algo + "-poisoned").resolve("checkpoint.safetensors")), algo + ": checkpoints differ");
+            }
+        } finally {
+            forler.engine.Arena.configure(true, false);
+        }
+    }
+
     @Test
     void evalEveryScoresEveryNthAndTheLastRoundOnlyAndChangesNoTraining(@TempDir Path dir) throws Exception {
         List<Map<String, Double>> every = run(tiny("fedcql", 5, dir.resolve("every"), false, 1)).rows();
