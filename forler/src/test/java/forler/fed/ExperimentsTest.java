@@ -121,20 +121,32 @@ class ExperimentsTest {
         return b.toString();
     }
 
-    @Test
-    void aRunMadeWithOtherSettingsIsRunAgain(@TempDir Path out) throws Exception {
-        // every run records the settings asked for, except one that says hidden 32 where the experiment asks 16:
-        // that one alone is run again (the dataset function is the first thing a run calls)
+    /**
+     * E5 with every run written by hand and recording the settings asked for, except those of {@code edited}, which
+     * say hidden 32 where the experiment asks 16; a run the experiment starts counts in {@code built} and throws
+     * "trains: …" (the dataset function is the first thing a run calls).
+     */
+    private static Experiments e5MadeWithOtherSettings(Path out, java.util.concurrent.atomic.AtomicInteger built, String... edited) throws Exception {
         FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
-        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
         Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
             built.incrementAndGet();
             throw new IllegalStateException("trains: " + r);
         }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         writeE5(e);
         recordSettings(e.runs("e5"));
-        Path edited = out.resolve("e5/pendulum/forler-4good/seed-0/rounds.json");
-        Files.writeString(edited, Files.readString(edited).replace("\"hidden\": \"16\"", "\"hidden\": \"32\""));
+        for (String v : edited) {
+            Path json = out.resolve("e5/pendulum/" + v + "/seed-0/rounds.json");
+            Files.writeString(json, Files.readString(json).replace("\"hidden\": \"16\"", "\"hidden\": \"32\""));
+        }
+        return e;
+    }
+
+    @Test
+    void aRunMadeWithOtherSettingsIsRunAgain(@TempDir Path out) throws Exception {
+        // every run records the settings asked for, except one that says hidden 32 where the experiment asks 16:
+        // that one alone is run again (the dataset function is the first thing a run calls)
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        Experiments e = e5MadeWithOtherSettings(out, built, "forler-4good");
         IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> e.run("e5"));
         assertTrue(x.getMessage().startsWith("trains:"), x.getMessage());
         assertEquals(1, built.get(), "only the run made with other settings is run again");
@@ -143,18 +155,8 @@ class ExperimentsTest {
     @Test
     void onlyTheNamedVariantsRunAndAnUnknownNameListsThem(@TempDir Path out) throws Exception {
         // two runs made with other settings: the named variant's is run again, the other variant's is left alone
-        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
         java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
-        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> {
-            built.incrementAndGet();
-            throw new IllegalStateException("trains: " + r);
-        }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        writeE5(e);
-        recordSettings(e.runs("e5"));
-        for (String v : List.of("forler-4good", "fedcql-4good")) {
-            Path edited = out.resolve("e5/pendulum/" + v + "/seed-0/rounds.json");
-            Files.writeString(edited, Files.readString(edited).replace("\"hidden\": \"16\"", "\"hidden\": \"32\""));
-        }
+        Experiments e = e5MadeWithOtherSettings(out, built, "forler-4good", "fedcql-4good");
         e.withVariants(List.of("fedcql-4good"));
         assertEquals(List.of(out.resolve("e5/pendulum/fedcql-4good/seed-0")), List.copyOf(e.runs("e5").keySet()));
         IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> e.run("e5"));
