@@ -86,6 +86,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 kinds == null ? Experiments.OfflineGrid.KINDS : kinds, steps == null ? 10_000 : steps, replaySize == null ? base.perDevice() : replaySize);
         Experiments ex = new Experiments(base, tasks == null ? List.of(opts.task) : tasks, seeds, out, opts.datasets()::build, System.out, share)
                 .withOffline(grid).withVariants(variants == null ? List.of() : variants);
+        for (String e : ids) ex.chosen(e); // an unknown --variants name is refused before anything is written
         for (String e : ids) {
             Map<String, String> settings = new LinkedHashMap<>();
             if (offline) { // the settings of `forler train` it uses

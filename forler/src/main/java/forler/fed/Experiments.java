@@ -148,6 +148,9 @@ public final class Experiments {
         return Summary.report(dir, Summary.Rule.DEFAULT, java.util.EnumSet.allOf(Summary.Policy.class), log);
     }
 
+    /** The labels of the variants of {@code id} this process runs; refuses an unknown name given to {@link #withVariants}. */
+    public List<String> chosen(String id) { return selected(id).stream().map(Variant::label).toList(); }
+
     /** The variants of {@code id} this process runs: every one, or those named by {@link #withVariants} (an unknown name is refused). */
     private List<Variant> selected(String id) {
         List<Variant> grid = grid(id);

@@ -65,6 +65,7 @@ class MainTest {
                 {"--cache", "run", "--cache", file.toString()},
                 {"--devices is 2", "run", "--devices", "2", "--data", "medium,expert,random,medium-replay"},
                 {"--batch must be >= 1", "experiment", "e1", "--batch", "0"},
+                {"--variants: adversary has no variant 'foo'; its variants: forler-adversary-none,", "experiment", "adversary", "--variants", "foo"},
                 {"--batch must be >= 1", "train", "--batch", "0"},
                 {"--hidden 100000", "train", "--hidden", "100000"},
                 {"--cache", "train", "--cache", file.toString()},
