@@ -7,17 +7,19 @@ import java.util.HashMap;
 
 /**
  * Reused arrays for the intermediate tensors of one training step. Inside {@code try (var a = Arena.open()) { ... }}
- * the outputs of {@code matmul}/{@code ensembleMatmul} (and their ReLU forms) and the gradients of every tensor made
- * inside come from this thread's pool; closing the outermost arena gives them all back, and the next step takes the
- * same arrays again. So a step touches memory that is already in cache and zeroes only what it must, where fresh
- * arrays cost a zeroing pass through cold memory each (at hidden 64 that was a fifth of a FORLER device step).
+ * the outputs of the products ({@code matmul}, {@code ensembleMatmul} and their ReLU forms) and of the elementwise,
+ * reduction and copy ops, and the gradients of every tensor made inside, come from this thread's pool; closing the
+ * outermost arena gives them all back, and the next step takes the same arrays again. So a step touches memory that
+ * is already in cache and zeroes only what it must, where fresh arrays cost a zeroing pass through cold memory each
+ * (at hidden 64 that was a quarter of a FORLER device step; docs/throughput.md, third window). The pool keeps the
+ * most arrays of each length a step has used, for the thread's life.
  *
  * <p>The rule: nothing made inside may be used after the arena closes. A training step obeys it by construction
  * (forward, backward and the optimizer's step all happen inside, and what leaves is a float); closing with backward
  * closures still on the tape, which would read the arrays later, is refused. {@code -Dforler.arena.poison=true} fills
- * every array given back with NaN, so a use after close shows in the numbers (the engine's and algorithms' tests
- * compare whole runs with and without it). Values are the same either way: an array handed out is zeroed wherever
- * the op would have relied on a fresh array's zeros.
+ * every array given back with NaN, so a use after close shows in the numbers (ArenaTest, and FedSimulationTest for
+ * every method's whole run, compare runs with poisoned arenas and without arenas bit for bit). Values are the same
+ * either way: an array handed out is zeroed wherever the op would have relied on a fresh array's zeros.
  *
  * <p>One pool per thread (devices train on their own threads); arenas nest, only the outermost gives back.
  */
