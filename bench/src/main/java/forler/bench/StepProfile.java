@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * up to more than the step.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar forler.bench.StepProfile
- * [cql|sacn12|td3bc] [pendulum|halfcheetah] [steps]} (threads: {@code -Dforler.threads=N}).
+ * [cql|sacn12|td3bc|forler-device-d5|...] [pendulum|halfcheetah] [steps] [hidden, default 256]} (threads: {@code -Dforler.threads=N}).
  */
 public final class StepProfile {
     private final Map<String, long[]> byShape = new TreeMap<>(); // shape -> {nanoseconds, calls, flops}
@@ -51,10 +51,43 @@ public final class StepProfile {
                 add("multTB " + m + "x" + n + "x" + k, System.nanoTime() - t, 2L * m * n * k);
             }
 
+            @Override public void multBias(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
+                                           float[] bias, int biasOff, boolean relu) {
+                long t = System.nanoTime();
+                be.multBias(m, n, k, a, ao, b, bo, c, co, bias, biasOff, relu);
+                add((relu ? "mult+bR " : "mult+b  ") + m + "x" + n + "x" + k, System.nanoTime() - t, 2L * m * n * k);
+            }
+
+            @Override public void multTransBMasked(int m, int n, int k, float[] a, int ao, float[] b, int bo, float[] c, int co,
+                                                   float[] mask, int maskOff) {
+                long t = System.nanoTime();
+                be.multTransBMasked(m, n, k, a, ao, b, bo, c, co, mask, maskOff);
+                add("multTBm " + m + "x" + n + "x" + k, System.nanoTime() - t, 2L * m * n * k);
+            }
+
             @Override public void addWherePositive(int n, float[] x, float[] g, float[] gx) {
                 long t = System.nanoTime();
                 be.addWherePositive(n, x, g, gx);
                 add("relu'  " + n, System.nanoTime() - t, n);
+            }
+
+            @Override public void maskWherePositive(int n, float[] x, float[] g, float[] gx) {
+                long t = System.nanoTime();
+                be.maskWherePositive(n, x, g, gx);
+                add("relu'= " + n, System.nanoTime() - t, n);
+            }
+
+            @Override public void addBiasRows(int rows, int cols, float[] y, int yOff, float[] bias, int bOff, boolean relu) {
+                long t = System.nanoTime();
+                be.addBiasRows(rows, cols, y, yOff, bias, bOff, relu);
+                add((relu ? "+b,relu " : "+b     ") + rows + "x" + cols, System.nanoTime() - t, (long) rows * cols);
+            }
+
+            @Override public void keepOnCallingThread(boolean keep) { be.keepOnCallingThread(keep); }
+
+            @Override public java.util.Optional<forler.engine.DeviceCritic> deviceCritic(int stateDim,
+                    forler.engine.nn.EnsembleLinear[] layers) {
+                return be.deviceCritic(stateDim, layers);
             }
 
             @Override public void addColumnSums(int rows, int cols, float[] g, int gOff, float[] out, int outOff) {
@@ -76,8 +109,8 @@ public final class StepProfile {
         bench.algo = args.length > 0 ? args[0] : "cql";
         bench.dims = args.length > 1 ? args[1] : "pendulum";
         bench.batch = 256;
-        bench.hidden = 256;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        bench.hidden = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         StepProfile p = new StepProfile();
         Backend be = Backends.get();
         Backends.set(p.timed(be));

@@ -21,6 +21,29 @@ public interface Backend {
     void multTransB(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
 
     /**
+     * A Linear layer forward: C[m,n] = A[m,k]·B[k,n] + bias[biasOff..+n] on every row (then ReLU when {@code relu}).
+     * The reference is the product followed by {@link #addBiasRows}; a backend may apply the bias as each part of C
+     * is computed, with the same bits.
+     */
+    default void multBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                          float[] bias, int biasOff, boolean relu) {
+        mult(m, n, k, a, aOff, b, bOff, c, cOff, false);
+        addBiasRows(m, n, c, cOff, bias, biasOff, relu);
+    }
+
+    /**
+     * The gradient of a ReLU's output, masked as ReLU's backward masks it: C[m,n] = 0 + (A·Bᵀ)(i,j) where
+     * mask[maskOff + i·n + j] &gt; 0, else 0 (A stored as [m,k], B as [n,k]). The reference is {@link #multTransB}
+     * followed by {@link #maskWherePositive}'s rule; a backend may mask as each part of C is computed, with the same
+     * bits.
+     */
+    default void multTransBMasked(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                  float[] mask, int maskOff) {
+        multTransB(m, n, k, a, aOff, b, bOff, c, cOff, false);
+        for (int i = 0, mn = m * n; i < mn; i++) c[cOff + i] = mask[maskOff + i] > 0f ? 0f + c[cOff + i] : 0f;
+    }
+
+    /**
      * ReLU's backward: gx[i] += g[i] wherever x[i] > 0, for i < n (elsewhere gx is left as it is, bit for bit).
      * A backend may vectorise it; the scalar loop here is the reference.
      */

@@ -28,6 +28,13 @@ public final class Tensor {
     private float[] grad;
     /** Made inside an {@link Arena}: its gradient comes from the arena too (never true for a parameter). */
     private final boolean pooled;
+    /** The output of a Linear+ReLU op ({@link #matmulRelu}): a consumer's product may apply its ReLU mask. */
+    private boolean reluOut;
+    /**
+     * {@link #grad} already holds ReLU's mask (written by the one consumer that has run so far, {@link #affine}'s
+     * fused dx); the producing op then skips its mask pass. Any further accumulation ({@link #ensureGrad}) clears it.
+     */
+    private boolean gradMasked;
 
     Tensor(float[] data, int[] shape, boolean requiresGrad) { this(data, shape, requiresGrad, requiresGrad && Arena.isOpen()); }
 
@@ -89,13 +96,22 @@ public final class Tensor {
         return data[0];
     }
 
-    /** Accumulated gradient, or null before any backward reached this tensor. */
+    /**
+     * Accumulated gradient, or null before any backward reached this tensor. For parameters and inputs, the loss's
+     * gradient. For the output of an op it is the engine's working array, as in PyTorch, which keeps none for such
+     * tensors: the output of {@link #matmulRelu} may hold its pre-activation's gradient (ReLU's mask applied by the
+     * next layer's product).
+     */
     public float[] grad() { return grad; }
 
     /** Sets the gradient to zero (keeps the array). */
-    public void zeroGrad() { if (grad != null) java.util.Arrays.fill(grad, 0f); }
+    public void zeroGrad() {
+        if (grad != null) java.util.Arrays.fill(grad, 0f);
+        gradMasked = false;
+    }
 
     float[] ensureGrad() {
+        gradMasked = false; // something adds into the gradient: the producer's ReLU must mask the sum
         if (grad == null) grad = pooled ? Arena.floats(data.length, true) : new float[data.length];
         return grad;
     }
@@ -199,24 +215,27 @@ public final class Tensor {
         int headCost = (int) Math.min(Integer.MAX_VALUE, 2L * rows * in * out);
         forHeads(be, e, headCost, (h0, h1) -> {
             for (int h = h0; h < h1; h++) {
-                int yo = h * rows * out;
-                be.mult(rows, out, in, x.data, shared ? 0 : h * rows * in, w.data, h * in * out, y, yo, false);
+                int yo = h * rows * out, xo = shared ? 0 : h * rows * in;
                 FlopCounter.gemm(rows, out, in);
-                if (bias != null) {
+                if (bias == null) be.mult(rows, out, in, x.data, xo, w.data, h * in * out, y, yo, false);
+                else { // the bias (and ReLU) as each tile of the product is stored
                     FlopCounter.add((relu ? 2L : 1L) * rows * out); // + bias (and ReLU's max)
-                    be.addBiasRows(rows, out, y, yo, bias.data, h * out, relu);
+                    be.multBias(rows, out, in, x.data, xo, w.data, h * in * out, y, yo, bias.data, h * out, relu);
                 }
             }
         });
         Tensor r = new Tensor(y, ys, Tape.needsGrad(x, w) || bias != null && Tape.needsGrad(bias));
+        r.reluOut = relu;
         if (r.requiresGrad) Tape.record(() -> {
             if (r.grad == null) return;
-            float[] g = relu ? reluBackward(be, y, r.grad) : r.grad;
+            float[] g = relu && !r.gradMasked ? reluBackward(be, y, r.grad) : r.grad; // else masked by its consumer
             float[] gb = bias != null && bias.requiresGrad ? bias.ensureGrad() : null;
             // dx is stored rather than added when nothing has written x's gradient yet (the usual case: an activation
             // with one consumer), so the product writes C straight from its registers; 0 + v and v differ only in
-            // the sign of a zero
+            // the sign of a zero. When x is itself a ReLU's output, that store applies its mask too (maskX): the
+            // gradient is written once, masked, instead of written, re-read and masked by x's producer
             boolean xFresh = x.requiresGrad && x.grad == null;
+            boolean maskX = xFresh && x.reluOut && (!shared || e == 1);
             float[] gw = w.requiresGrad ? w.ensureGrad() : null, gx = !x.requiresGrad ? null : xFresh ? x.freshGrad() : x.ensureGrad();
             forHeads(be, e, 2 * headCost, (h0, h1) -> { // each head's own gradients
                 for (int h = h0; h < h1; h++) {
@@ -226,7 +245,8 @@ public final class Tensor {
                         FlopCounter.add((long) rows * out);
                     }
                     if (gx != null && !shared) { // dx = dy·wᵀ
-                        be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, !xFresh);
+                        if (maskX) be.multTransBMasked(rows, in, out, g, yo, w.data, wo, gx, xo, x.data, xo);
+                        else be.multTransB(rows, in, out, g, yo, w.data, wo, gx, xo, !xFresh);
                         FlopCounter.gemm(rows, in, out);
                     }
                     if (gw != null) { // dw = xᵀ·dy
@@ -237,9 +257,14 @@ public final class Tensor {
             });
             if (gx != null && shared) { // every head adds into the one dx, in head order
                 for (int h = 0; h < e; h++) {
-                    be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, h > 0 || !xFresh);
+                    if (maskX) be.multTransBMasked(rows, in, out, g, 0, w.data, 0, gx, 0, x.data, 0); // e = 1
+                    else be.multTransB(rows, in, out, g, h * rows * out, w.data, h * in * out, gx, 0, h > 0 || !xFresh);
                     FlopCounter.gemm(rows, in, out);
                 }
+            }
+            if (maskX) {
+                x.gradMasked = true;
+                FlopCounter.add(x.data.length); // ReLU's mask, counted where x's producer would have counted it
             }
         });
         return r;

@@ -42,6 +42,15 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code -XX:+PrintIntrinsics}: "missing constant: vclass=... vlen=..."), so every {@code fma} allocated a boxed
  * vector and the JVM ran 5x slower for its whole life, in about one run of three.
  *
+ * <p>Epilogues: {@link #multBias} (a Linear layer's bias and ReLU) and {@link #multTransBMasked} (a gradient through
+ * ReLU's mask) apply their elementwise step to each whole tile as it leaves the registers, so C is written once and no
+ * separate pass re-reads it (at 7680 x 64, a CQL critic's sampled actions, each pass streams 2 MB). {@link #kernel}
+ * always adds a row vector and takes a max after its loop (a plain product adds −0 and takes max with −∞, which keep
+ * every bit); the mask has a kernel of its own with the same loop, rather than a branch after the loop. Edge tiles and
+ * the NRV = 2 kernel go through the scratch tile and {@code finish}: storing a tile and loading it straight back costs
+ * about as much as the separate pass, since Java arrays are not 64-byte aligned and such store-to-load forwarding
+ * fails. A fused call allocates one small descriptor.
+ *
  * <p>Threads: products of at least {@link #PARALLEL_FLOPS} (2·m·n·(k + 4)) are split into chunks of MR-row groups, or
  * of NR-column panels when A has few rows, claimed dynamically by the calling thread and {@code threads − 1} shared
  * daemon workers; the caller always works too, so a busy worker never blocks it. The same pool runs
@@ -71,6 +80,11 @@ public final class VectorBackend implements Backend {
     static final int NR = NRV * L;
     /** Largest k block; K is cut into equal blocks no larger than this (so K=260 is one block). */
     static final int KC_MAX = 320;
+    /** NR negative zeros: {@link #kernel}'s addend for a plain product (x + −0 = x for every x). */
+    private static final float[] MINUS_ZEROS = new float[NR];
+
+    static { java.util.Arrays.fill(MINUS_ZEROS, -0f); }
+
     /** Rows per chunk handed to a thread (a multiple of MR). */
     static final int MC = 32 * MR;
     /** Below this many rows, row-contiguous B is read in place rather than packed. */
@@ -107,20 +121,63 @@ public final class VectorBackend implements Backend {
     @Override
     public void mult(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
         check("mult", m, n, k, a, aOff, b, bOff, c, cOff);
-        gemm(m, n, k, a, aOff, k, 1, b, bOff, n, 1, c, cOff, acc);
+        gemm(m, n, k, a, aOff, k, 1, b, bOff, n, 1, c, cOff, acc, null);
     }
 
     @Override
     public void multTransA(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
         check("multTransA", m, n, k, a, aOff, b, bOff, c, cOff);
-        gemm(m, n, k, a, aOff, 1, m, b, bOff, n, 1, c, cOff, acc);
+        gemm(m, n, k, a, aOff, 1, m, b, bOff, n, 1, c, cOff, acc, null);
     }
 
     @Override
     public void multTransB(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean acc) {
         check("multTransB", m, n, k, a, aOff, b, bOff, c, cOff);
-        gemm(m, n, k, a, aOff, k, 1, b, bOff, 1, k, c, cOff, acc);
+        gemm(m, n, k, a, aOff, k, 1, b, bOff, 1, k, c, cOff, acc, null);
     }
+
+    /**
+     * The bias (and ReLU) applied to each tile as it leaves the registers, so that C is written once and never
+     * re-read by a separate bias pass (at 7680 x 64, a CQL critic's sampled actions, that pass streams 2 MB through
+     * memory). Shapes the epilogue does not cover ({@link #fusable}) take the reference: the product, then the pass.
+     */
+    @Override
+    public void multBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                         float[] bias, int biasOff, boolean relu) {
+        check("multBias", m, n, k, a, aOff, b, bOff, c, cOff);
+        if (biasOff < 0 || biasOff + n > bias.length) {
+            throw new IllegalArgumentException("multBias: bias[" + bias.length + "]@" + biasOff + " has no " + n + " values");
+        }
+        if (!fusable(m, n, k)) Backend.super.multBias(m, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, relu);
+        else gemm(m, n, k, a, aOff, k, 1, b, bOff, n, 1, c, cOff, false, new Epilogue(bias, biasOff, relu, null, 0));
+    }
+
+    /** ReLU's mask applied to each tile of A·Bᵀ as it leaves the registers: the gradient is written once, masked. */
+    @Override
+    public void multTransBMasked(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                 float[] mask, int maskOff) {
+        check("multTransBMasked", m, n, k, a, aOff, b, bOff, c, cOff);
+        if (maskOff < 0 || maskOff + (long) m * n > mask.length) {
+            throw new IllegalArgumentException("multTransBMasked: mask[" + mask.length + "]@" + maskOff + " has no " + m
+                    + "x" + n + " values");
+        }
+        if (!fusable(m, n, k)) Backend.super.multTransBMasked(m, n, k, a, aOff, b, bOff, c, cOff, mask, maskOff);
+        else gemm(m, n, k, a, aOff, k, 1, b, bOff, 1, k, c, cOff, false, new Epilogue(null, 0, false, mask, maskOff));
+    }
+
+    /**
+     * True when a stored product of this shape can take an {@link Epilogue}: one k block (each C element is final
+     * when its tile leaves the registers), C row-major (not computed as Cᵀ) and more than one row (not the
+     * vector-matrix path).
+     */
+    static boolean fusable(int m, int n, int k) { return k > 0 && k <= KC_MAX && m > 1 && !transposes(m, n); }
+
+    /**
+     * What a tile goes through on its way from the registers to C: C(i,j) = acc + bias[j] (then max(·, 0) when
+     * relu), or, with a mask, C(i,j) = 0 + acc where mask(i,j) &gt; 0 and 0 elsewhere (mask laid out as C). The bits of
+     * the product followed by {@link Backend#addBiasRows} or by ReLU's backward.
+     */
+    private record Epilogue(float[] bias, int biasOff, boolean relu, float[] mask, int maskOff) {}
 
     @Override public void keepOnCallingThread(boolean keep) { WORKSPACE.get().kept = keep; }
 
@@ -227,7 +284,7 @@ public final class VectorBackend implements Backend {
 
     /** C[m,n] (+)= A·B with A(i,p) = a[aOff + i·aRs + p·aCs], B(p,j) = b[bOff + p·bRs + j·bCs], C row-major. */
     private void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
-                      float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, boolean acc) {
+                      float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, boolean acc, Epilogue epi) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
@@ -270,11 +327,12 @@ public final class VectorBackend implements Backend {
             // the serial path reuses the thread's Block; a parallel one gets its own, as late workers may still read it
             Block blk = chunks == 1 ? ws.serial : new Block();
             blk.set(m, n, kc, a, aOff + pc * aCs, aRs, aCs, inPlace ? b : null, bOff + pc * bRs, bRs,
-                    bp, c, cOff, cRs, cCs, pc == 0 && !acc, byColumns, chunks);
+                    bp, c, cOff, cRs, cCs, pc == 0 && !acc, byColumns, chunks, epi);
             if (chunks > 1) blk.runParallel(threads);
             else {
                 blk.rows(0, m, 0, panels, ws);
                 blk.a = blk.bIn = blk.c = null; // do not keep the caller's arrays reachable
+                blk.epi = null;
             }
         }
     }
@@ -466,13 +524,15 @@ public final class VectorBackend implements Backend {
         float[] a, bIn, bp, c; // bIn: B read in place (full panels), or null when every panel is packed in bp
         boolean store;         // C = acc (first k block, no accumulate), else C = C + acc
         boolean byColumns;     // chunks are ranges of NR-column panels (all rows), else ranges of MR-row groups
+        Epilogue epi;          // null, or what every tile goes through (one k block, stored, row-major C)
 
         void set(int m, int n, int kc, float[] a, int aOff, int aRs, int aCs, float[] bIn, int bOff, int bRs,
-                 float[] bp, float[] c, int cOff, int cRs, int cCs, boolean store, boolean byColumns, int chunks) {
+                 float[] bp, float[] c, int cOff, int cRs, int cCs, boolean store, boolean byColumns, int chunks,
+                 Epilogue epi) {
             this.m = m; this.n = n; this.kc = kc; this.a = a; this.aOff = aOff; this.aRs = aRs; this.aCs = aCs;
             this.bIn = bIn; this.bOff = bOff; this.bRs = bRs; this.bp = bp; this.c = c; this.cOff = cOff;
             this.cRs = cRs; this.cCs = cCs;
-            this.store = store; this.byColumns = byColumns;
+            this.store = store; this.byColumns = byColumns; this.epi = epi;
             reset(chunks);
         }
 
@@ -482,6 +542,38 @@ public final class VectorBackend implements Backend {
             int u0 = (int) ((long) ch * units / chunks), u1 = (int) ((long) (ch + 1) * units / chunks);
             if (byColumns) rows(0, m, u0, u1, ws);
             else rows(u0 * MR, Math.min(m, u1 * MR), 0, (n + NR - 1) / NR, ws);
+        }
+
+        /**
+         * The scratch tile's first rows and columns into C at {@code ci} (row-major) through {@link #epi}: the bias
+         * (and ReLU) of C's columns j0.., or the mask at the same place as C. Vector lanes, then a scalar tail; each
+         * element is the one float operation of the reference passes, so the same bits.
+         */
+        private void finish(float[] tile, int ci, int j0, int rows, int cols) {
+            int up = S.loopBound(cols);
+            FloatVector zero = FloatVector.zero(S);
+            float[] bias = epi.bias(), mask = epi.mask();
+            int bo = epi.biasOff() + j0, mShift = epi.maskOff() - cOff; // mask(i,j) sits where C(i,j) does, shifted
+            boolean relu = epi.relu();
+            for (int r = 0; r < rows; r++) {
+                int t = r * NR, d = ci + r * cRs, md = d + mShift, j = 0;
+                if (mask != null) {
+                    for (; j < up; j += L) {
+                        VectorMask<Float> pos = FloatVector.fromArray(S, mask, md + j).compare(VectorOperators.GT, 0f);
+                        zero.add(FloatVector.fromArray(S, tile, t + j), pos).intoArray(c, d + j);
+                    }
+                    for (; j < cols; j++) c[d + j] = mask[md + j] > 0f ? 0f + tile[t + j] : 0f;
+                } else {
+                    for (; j < up; j += L) {
+                        FloatVector v = FloatVector.fromArray(S, tile, t + j).add(FloatVector.fromArray(S, bias, bo + j));
+                        (relu ? v.max(zero) : v).intoArray(c, d + j);
+                    }
+                    for (; j < cols; j++) {
+                        float v = tile[t + j] + bias[bo + j];
+                        c[d + j] = relu ? Math.max(v, 0f) : v;
+                    }
+                }
+            }
         }
 
         /**
@@ -510,12 +602,21 @@ public final class VectorBackend implements Backend {
                         int ai = packed ? 0 : aOff + i * aRs, ars = packed ? 1 : aRs, acs = packed ? MR : aCs;
                         // a full tile stored (C = acc, row-major C) goes straight from the registers into C; any other
                         // tile into the scratch tile, then flush: the kernels themselves never branch (class comment)
-                        boolean direct = store && rows == MR && cols == NR && cCs == 1;
+                        // with NRV = 4 a whole tile's epilogue is applied in the registers too; edge tiles and kernel2 go
+                        // through the scratch tile and finish() (its store-to-load round trip costs as much as a pass)
+                        boolean whole = store && rows == MR && cols == NR && cCs == 1;
+                        boolean direct = whole && (epi == null || NRV == 4);
                         float[] dst = direct ? c : tile;
                         int di = direct ? ci : 0, dld = direct ? cRs : NR;
-                        if (NRV == 4) kernel(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld);
-                        else kernel2(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld);
-                        if (!direct) flush(tile, c, ci, cRs, cCs, rows, cols, store);
+                        if (NRV != 4) kernel2(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld);
+                        else if (direct && epi != null && epi.mask() != null) {
+                            kernelMask(kc, as, ai, ars, acs, bs, bi, bStride, c, ci, cRs, epi.mask(), ci + epi.maskOff() - cOff);
+                        } else if (direct && epi != null) {
+                            kernel(kc, as, ai, ars, acs, bs, bi, bStride, c, ci, cRs, epi.bias(), epi.biasOff() + j0,
+                                    epi.relu() ? 0f : Float.NEGATIVE_INFINITY);
+                        } else kernel(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld, MINUS_ZEROS, 0, Float.NEGATIVE_INFINITY);
+                        if (!direct && epi != null) finish(tile, ci, j0, rows, cols);
+                        else if (!direct) flush(tile, c, ci, cRs, cCs, rows, cols, store);
                     }
                 }
             }
@@ -534,12 +635,15 @@ public final class VectorBackend implements Backend {
     // ------------------------------------------------------------------ micro-kernels
 
     /**
-     * D[MR, NR] = A[MR, kc] · B[kc, NR], a whole tile, no branch after the loop: D is C itself (a full tile stored) or
-     * the scratch tile ({@link #flush} then stores or adds its first rows and columns). A(r, p) at
-     * {@code a[ai + r·ars + p·acs]}; B step p at {@code b[bi + p·bStride ..+NR]}; D(r, j) at {@code d[di + r·ld + j]}.
+     * D[MR, NR] = max(A[MR, kc] · B[kc, NR] + P, floor), a whole tile, no branch after the loop: P(r, j) =
+     * {@code plus[pi + j]} (the same row for every r: a bias), floor 0 (ReLU) or −∞. D is C itself or the scratch
+     * tile ({@link #flush} then stores or adds its first rows and columns). A plain product passes P = −0 and floor
+     * −∞, which leave every bit of the sum as it is (x + −0 = x, max(x, −∞) = x), so one kernel serves both and a
+     * Linear layer's bias and ReLU cost no pass over C. A(r, p) at {@code a[ai + r·ars + p·acs]}; B step p at
+     * {@code b[bi + p·bStride ..+NR]}; D(r, j) at {@code d[di + r·ld + j]}.
      */
     private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int bStride,
-                               float[] d, int di, int ld) {
+                               float[] d, int di, int ld, float[] plus, int pi, float floor) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
@@ -562,18 +666,65 @@ public final class VectorBackend implements Backend {
             x = FloatVector.broadcast(S, a[ai + 5 * ars]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
         }
-        int e0 = di;
-        c00.intoArray(d, e0); c01.intoArray(d, e0 + L); c02.intoArray(d, e0 + 2 * L); c03.intoArray(d, e0 + 3 * L);
+        FloatVector f = FloatVector.broadcast(S, floor);
+        FloatVector q0 = FloatVector.fromArray(S, plus, pi), q1 = FloatVector.fromArray(S, plus, pi + L);
+        FloatVector q2 = FloatVector.fromArray(S, plus, pi + 2 * L), q3 = FloatVector.fromArray(S, plus, pi + 3 * L);
+        int e0 = di + 0 * ld;
+        c00.add(q0).max(f).intoArray(d, e0); c01.add(q1).max(f).intoArray(d, e0 + 1 * L); c02.add(q2).max(f).intoArray(d, e0 + 2 * L); c03.add(q3).max(f).intoArray(d, e0 + 3 * L);
         int e1 = di + 1 * ld;
-        c10.intoArray(d, e1); c11.intoArray(d, e1 + L); c12.intoArray(d, e1 + 2 * L); c13.intoArray(d, e1 + 3 * L);
+        c10.add(q0).max(f).intoArray(d, e1); c11.add(q1).max(f).intoArray(d, e1 + 1 * L); c12.add(q2).max(f).intoArray(d, e1 + 2 * L); c13.add(q3).max(f).intoArray(d, e1 + 3 * L);
         int e2 = di + 2 * ld;
-        c20.intoArray(d, e2); c21.intoArray(d, e2 + L); c22.intoArray(d, e2 + 2 * L); c23.intoArray(d, e2 + 3 * L);
+        c20.add(q0).max(f).intoArray(d, e2); c21.add(q1).max(f).intoArray(d, e2 + 1 * L); c22.add(q2).max(f).intoArray(d, e2 + 2 * L); c23.add(q3).max(f).intoArray(d, e2 + 3 * L);
         int e3 = di + 3 * ld;
-        c30.intoArray(d, e3); c31.intoArray(d, e3 + L); c32.intoArray(d, e3 + 2 * L); c33.intoArray(d, e3 + 3 * L);
+        c30.add(q0).max(f).intoArray(d, e3); c31.add(q1).max(f).intoArray(d, e3 + 1 * L); c32.add(q2).max(f).intoArray(d, e3 + 2 * L); c33.add(q3).max(f).intoArray(d, e3 + 3 * L);
         int e4 = di + 4 * ld;
-        c40.intoArray(d, e4); c41.intoArray(d, e4 + L); c42.intoArray(d, e4 + 2 * L); c43.intoArray(d, e4 + 3 * L);
+        c40.add(q0).max(f).intoArray(d, e4); c41.add(q1).max(f).intoArray(d, e4 + 1 * L); c42.add(q2).max(f).intoArray(d, e4 + 2 * L); c43.add(q3).max(f).intoArray(d, e4 + 3 * L);
         int e5 = di + 5 * ld;
-        c50.intoArray(d, e5); c51.intoArray(d, e5 + L); c52.intoArray(d, e5 + 2 * L); c53.intoArray(d, e5 + 3 * L);
+        c50.add(q0).max(f).intoArray(d, e5); c51.add(q1).max(f).intoArray(d, e5 + 1 * L); c52.add(q2).max(f).intoArray(d, e5 + 2 * L); c53.add(q3).max(f).intoArray(d, e5 + 3 * L);
+    }
+
+    /**
+     * {@link #kernel}'s product with ReLU's mask, for a whole tile of a gradient written into row-major C: D(r, j) =
+     * 0 + acc where M(r, j) &gt; 0, else 0, M(r, j) at {@code mask[mi + r·ld + j]} (the activation, laid out as C): the
+     * bits of the product followed by {@link Backend#maskWherePositive}. A method of its own rather than a branch
+     * after {@link #kernel}'s loop (see the class comment on JDK 17).
+     */
+    private static void kernelMask(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int bStride,
+                                   float[] d, int di, int ld, float[] mask, int mi) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z, c50 = z, c51 = z, c52 = z, c53 = z;
+        for (int p = 0; p < kc; p++, ai += acs, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ai + 1 * ars]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42); c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52); c53 = x.fma(b3, c53);
+        }
+        int e0 = di + 0 * ld, n0 = mi + 0 * ld;
+        z.add(c00, FloatVector.fromArray(S, mask, n0).compare(VectorOperators.GT, 0f)).intoArray(d, e0); z.add(c01, FloatVector.fromArray(S, mask, n0 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e0 + 1 * L); z.add(c02, FloatVector.fromArray(S, mask, n0 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e0 + 2 * L); z.add(c03, FloatVector.fromArray(S, mask, n0 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e0 + 3 * L);
+        int e1 = di + 1 * ld, n1 = mi + 1 * ld;
+        z.add(c10, FloatVector.fromArray(S, mask, n1).compare(VectorOperators.GT, 0f)).intoArray(d, e1); z.add(c11, FloatVector.fromArray(S, mask, n1 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e1 + 1 * L); z.add(c12, FloatVector.fromArray(S, mask, n1 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e1 + 2 * L); z.add(c13, FloatVector.fromArray(S, mask, n1 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e1 + 3 * L);
+        int e2 = di + 2 * ld, n2 = mi + 2 * ld;
+        z.add(c20, FloatVector.fromArray(S, mask, n2).compare(VectorOperators.GT, 0f)).intoArray(d, e2); z.add(c21, FloatVector.fromArray(S, mask, n2 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e2 + 1 * L); z.add(c22, FloatVector.fromArray(S, mask, n2 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e2 + 2 * L); z.add(c23, FloatVector.fromArray(S, mask, n2 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e2 + 3 * L);
+        int e3 = di + 3 * ld, n3 = mi + 3 * ld;
+        z.add(c30, FloatVector.fromArray(S, mask, n3).compare(VectorOperators.GT, 0f)).intoArray(d, e3); z.add(c31, FloatVector.fromArray(S, mask, n3 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e3 + 1 * L); z.add(c32, FloatVector.fromArray(S, mask, n3 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e3 + 2 * L); z.add(c33, FloatVector.fromArray(S, mask, n3 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e3 + 3 * L);
+        int e4 = di + 4 * ld, n4 = mi + 4 * ld;
+        z.add(c40, FloatVector.fromArray(S, mask, n4).compare(VectorOperators.GT, 0f)).intoArray(d, e4); z.add(c41, FloatVector.fromArray(S, mask, n4 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e4 + 1 * L); z.add(c42, FloatVector.fromArray(S, mask, n4 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e4 + 2 * L); z.add(c43, FloatVector.fromArray(S, mask, n4 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e4 + 3 * L);
+        int e5 = di + 5 * ld, n5 = mi + 5 * ld;
+        z.add(c50, FloatVector.fromArray(S, mask, n5).compare(VectorOperators.GT, 0f)).intoArray(d, e5); z.add(c51, FloatVector.fromArray(S, mask, n5 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + 1 * L); z.add(c52, FloatVector.fromArray(S, mask, n5 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + 2 * L); z.add(c53, FloatVector.fromArray(S, mask, n5 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + 3 * L);
     }
 
     /** {@link #kernel} with NRV = 2 (MR x 2 vector accumulators), for 16-register ISAs such as AVX2. */

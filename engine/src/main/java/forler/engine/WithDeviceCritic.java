@@ -7,7 +7,9 @@ import java.util.function.BiFunction;
 /**
  * One backend's products with a device critic made elsewhere: e.g. the CPU's GEMMs for training with the
  * rectification's search on the GPU (the benchmarks' {@code cuda-search}), or, in tests, the CPU with the
- * kernels' Java twin as the device critic.
+ * kernels' Java twin as the device critic. Every other method goes to the base backend (a default left to the
+ * interface would run its scalar reference instead of the base's fast path; {@code WithDeviceCriticTest} checks
+ * that every default is overridden).
  */
 public final class WithDeviceCritic implements Backend {
     private final Backend base;
@@ -33,9 +35,25 @@ public final class WithDeviceCritic implements Backend {
         base.multTransB(m, n, k, a, aOff, b, bOff, c, cOff, acc);
     }
 
+    @Override public void multBias(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                   float[] bias, int biasOff, boolean relu) {
+        base.multBias(m, n, k, a, aOff, b, bOff, c, cOff, bias, biasOff, relu);
+    }
+
+    @Override public void multTransBMasked(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                           float[] mask, int maskOff) {
+        base.multTransBMasked(m, n, k, a, aOff, b, bOff, c, cOff, mask, maskOff);
+    }
+
     @Override public void addWherePositive(int n, float[] x, float[] g, float[] gx) { base.addWherePositive(n, x, g, gx); }
 
     @Override public void maskWherePositive(int n, float[] x, float[] g, float[] gx) { base.maskWherePositive(n, x, g, gx); }
+
+    @Override public void addBiasRows(int rows, int cols, float[] y, int yOff, float[] bias, int bOff, boolean relu) {
+        base.addBiasRows(rows, cols, y, yOff, bias, bOff, relu);
+    }
+
+    @Override public void keepOnCallingThread(boolean keep) { base.keepOnCallingThread(keep); }
 
     @Override public int threads() { return base.threads(); }
 

@@ -76,6 +76,55 @@ class FusedLinearTest extends OnEachBackend {
         }
     }
 
+    /**
+     * A stack of Linear+ReLU layers, where each layer's dx applies the previous layer's ReLU mask as it is stored,
+     * against the same stack built from matmul(w, b).relu(): same gradients bit for bit. One hidden output also feeds
+     * a second consumer (its sum, added after the fused dx), so the producer must mask the sum itself; shared and
+     * per-head (ensemble) stacks, shapes large enough for the vector path's tiles and tails.
+     */
+    @Test
+    void stackedLinearReluMatchesLinearThenReluWithAMaskedDx() {
+        for (boolean ensemble : new boolean[] {false, true}) {
+            for (boolean secondConsumer : new boolean[] {false, true}) {
+                int e = ensemble ? 2 : 1, rows = 301, in = 23, hid = 70;
+                Rng rng = new Rng(17);
+                int[] xs = {rows, in};
+                int[][] ws = ensemble ? new int[][] {{e, in, hid}, {e, hid, hid}, {e, hid, 1}} : new int[][] {{in, hid}, {hid, hid}, {hid, 1}};
+                int[][] bs = ensemble ? new int[][] {{e, 1, hid}, {e, 1, hid}, {e, 1, 1}} : new int[][] {{hid}, {hid}, {1}};
+                float[] x = Tensor.randn(rng, xs).data;
+                float[][] w = new float[3][], b = new float[3][];
+                for (int l = 0; l < 3; l++) { w[l] = Tensor.randn(rng, ws[l]).data; b[l] = Tensor.randn(rng, bs[l]).data; }
+                float[][][] grads = new float[2][][];
+                for (int fused = 0; fused < 2; fused++) {
+                    Tensor xt = Tensor.param(x.clone(), xs), h = xt, side = null;
+                    Tensor[] p = new Tensor[6];
+                    for (int l = 0; l < 3; l++) {
+                        p[2 * l] = Tensor.param(w[l].clone(), ws[l]);
+                        p[2 * l + 1] = Tensor.param(b[l].clone(), bs[l]);
+                        Tensor wl = p[2 * l], bl = p[2 * l + 1];
+                        if (l == 2) h = ensemble ? h.ensembleMatmul(wl, bl) : h.matmul(wl, bl);
+                        else if (fused == 1) h = ensemble ? h.ensembleMatmulRelu(wl, bl) : h.matmulRelu(wl, bl);
+                        else h = (ensemble ? h.ensembleMatmul(wl, bl) : h.matmul(wl, bl)).relu();
+                        if (l == 0 && secondConsumer) side = h.sum(); // recorded before the next layer: runs after its dx
+                    }
+                    Tensor loss = h.square().sum();
+                    if (side != null) loss = side.scale(0.25f).add(loss);
+                    Tape.backward(loss);
+                    grads[fused] = new float[7][];
+                    for (int i = 0; i < 6; i++) grads[fused][i] = p[i].grad();
+                    grads[fused][6] = xt.grad();
+                }
+                String what = backend + (ensemble ? " ensemble" : "") + (secondConsumer ? " second consumer" : "");
+                for (int i = 0; i < 7; i++) {
+                    for (int j = 0; j < grads[0][i].length; j++) {
+                        if (Float.floatToRawIntBits(grads[0][i][j]) != Float.floatToRawIntBits(grads[1][i][j]))
+                            throw new AssertionError(what + " grad " + i + "[" + j + "]: " + grads[1][i][j] + ", want " + grads[0][i][j]);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void wrongBiasShapeIsRejectedWithTheExpectedShape() {
         Tensor x = Tensor.zeros(4, 3);

@@ -148,6 +148,58 @@ class VectorBackendTest {
         }
     }
 
+    /**
+     * The epilogues (bias and ReLU as tiles are stored; ReLU's mask on a gradient) against the plain product followed
+     * by the scalar pass, bit for bit: tiles with row and column tails, B read in place (few rows), products split
+     * over threads, and the shapes that take the reference path (one row, a transposed narrow C, two k blocks).
+     */
+    @Test
+    void fusedEpiloguesEqualTheProductThenThePassBitForBit() {
+        Rng rng = new Rng(21);
+        int[][] shapes = {{2, 3, 5}, {7, 70, 64}, {13, 64, 14}, {20, 64, 30}, {1000, 64, 64}, {1, 64, 64}, {300, 1, 64},
+                {40, 64, 400}}; // m, n, k
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2], off = 3;
+            float[] a = GemmTest.random(rng, off + m * k), b = GemmTest.random(rng, off + k * n);
+            float[] bt = GemmTest.random(rng, off + n * k), bias = GemmTest.random(rng, off + n);
+            float[] mask = GemmTest.random(rng, off + m * n), junk = GemmTest.random(rng, off + m * n);
+            mask[off] = 0f;
+            if (m * n > 2) { mask[off + 1] = -0f; mask[off + 2] = Float.NaN; }
+            for (int threads : new int[] {1, 2}) {
+                VectorBackend be = new VectorBackend(threads);
+                String what = m + "x" + n + "x" + k + ", " + threads + " threads";
+                for (boolean relu : new boolean[] {false, true}) {
+                    float[] want = junk.clone(), got = junk.clone();
+                    be.mult(m, n, k, a, off, b, off, want, off, false);
+                    REFERENCE.addBiasRows(m, n, want, off, bias, off, relu);
+                    be.multBias(m, n, k, a, off, b, off, got, off, bias, off, relu);
+                    assertBits(want, got, what + " multBias relu " + relu);
+                }
+                float[] want = junk.clone(), got = junk.clone();
+                be.multTransB(m, n, k, a, off, bt, off, want, off, false);
+                for (int i = 0; i < m * n; i++) want[off + i] = mask[off + i] > 0f ? 0f + want[off + i] : 0f;
+                be.multTransBMasked(m, n, k, a, off, bt, off, got, off, mask, off);
+                assertBits(want, got, what + " multTransBMasked");
+                float[] ref = junk.clone();
+                REFERENCE.multTransBMasked(m, n, k, a, off, bt, off, ref, off, mask, off); // the interface's default:
+                for (int i = 0; i < m * n; i++) // its multTransB writes nothing here, so only the mask rule is checked
+                    assertEquals(mask[off + i] > 0f ? 0f + junk[off + i] : 0f, ref[off + i], 0f, what + " default rule");
+            }
+        }
+        VectorBackend be = new VectorBackend(1);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> be.multBias(4, 4, 4, new float[16], 0, new float[16], 0, new float[16], 0, new float[3], 0, true));
+        assertTrue(e.getMessage().contains("multBias: bias[3]"), e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class,
+                () -> be.multTransBMasked(4, 4, 4, new float[16], 0, new float[16], 0, new float[16], 0, new float[15], 0));
+        assertTrue(f.getMessage().contains("multTransBMasked: mask[15]"), f.getMessage());
+    }
+
+    private static void assertBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++)
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + ", i=" + i);
+    }
+
     @Test
     void addWherePositiveEqualsTheScalarReferenceBitForBit() {
         Rng rng = new Rng(11);
