@@ -167,10 +167,10 @@ public final class VectorBackend implements Backend {
 
     /**
      * True when a stored product of this shape can take an {@link Epilogue}: one k block (each C element is final
-     * when its tile leaves the registers), C row-major (not computed as Cᵀ) and more than one row (not the
-     * vector-matrix path).
+     * when its tile leaves the registers), C row-major (not computed as Cᵀ), more than one row (not the
+     * vector-matrix path) and wider than the narrow path.
      */
-    static boolean fusable(int m, int n, int k) { return k > 0 && k <= KC_MAX && m > 1 && !transposes(m, n); }
+    static boolean fusable(int m, int n, int k) { return k > 0 && k <= KC_MAX && m > 1 && !transposes(m, n) && !narrow(m, n, k); }
 
     /**
      * What a tile goes through on its way from the registers to C: C(i,j) = acc + bias[j] (then max(·, 0) when
@@ -291,6 +291,10 @@ public final class VectorBackend implements Backend {
             return;
         }
         int cRs = n, cCs = 1;
+        if (narrow(m, n, k)) {
+            narrowGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, acc);
+            return;
+        }
         if (transposes(m, n)) { // compute Cᵀ = Bᵀ·Aᵀ: same fma sequence per element, far less padding when n is small
             int t = m; m = n; n = t;
             float[] x = a; a = b; b = x;
@@ -322,7 +326,7 @@ public final class VectorBackend implements Backend {
             float[] bp = ws.packB(kc * panels * NR);
             int firstPacked = inPlace ? n / NR : 0;
             for (int jp = firstPacked; jp < panels; jp++) {
-                packPanel(b, bOff + pc * bRs, bRs, bCs, kc, jp * NR, n, bp, jp * kc * NR);
+                packPanel(b, bOff + pc * bRs, bRs, bCs, kc, jp * NR, n, NR, bp, jp * kc * NR);
             }
             // the serial path reuses the thread's Block; a parallel one gets its own, as late workers may still read it
             Block blk = chunks == 1 ? ws.serial : new Block();
@@ -335,6 +339,72 @@ public final class VectorBackend implements Backend {
                 blk.epi = null;
             }
         }
+    }
+
+    /** Rows per {@link #narrowKernel} group: 12 one-vector accumulators, enough to cover the fma latency. */
+    static final int MR_NARROW = 12;
+
+    /**
+     * True when C has at most one vector's width of columns and many rows, in one k block: a Q head's output
+     * (n = 1) or an actor's action layer (n = 2·|A|). {@link #narrowGemm} computes it.
+     */
+    static boolean narrow(int m, int n, int k) { return n <= L && m >= 4 * MR_NARROW && k <= KC_MAX; }
+
+    /**
+     * C[m,n] (+)= A·B for a narrow C ({@link #narrow}): B packed once into one L-wide panel, then 12 rows at a time
+     * against it, each row's L lanes one vector accumulator (n of them used). The other paths took either 64-wide
+     * tiles (n useful columns of 64) or Cᵀ, whose B (A's rows, read down columns) had to be packed element by
+     * element: 7680×1×64, a Q head's output, ran at 4–9 GFLOP/s as scalar chains. Rows past the last whole group
+     * are scalar chains. Every element is acc = fma(A(i,p), B(p,j), acc) for p = 0.. from zero, then stored or added,
+     * as on every path. Row groups are split over threads.
+     */
+    private void narrowGemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                            float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, boolean acc) {
+        float[] bp = WORKSPACE.get().packB(k * L);
+        packPanel(b, bOff, bRs, bCs, k, 0, n, L, bp, 0);
+        int groups = m / MR_NARROW;
+        Backend.Range rows = (g0, g1) -> {
+            float[] tile = WORKSPACE.get().tile;
+            for (int g = g0; g < g1; g++) {
+                int i = g * MR_NARROW;
+                narrowKernel(k, a, aOff + i * aRs, aRs, aCs, bp, tile);
+                for (int r = 0; r < MR_NARROW; r++)
+                    for (int j = 0, o = cOff + (i + r) * n; j < n; j++) put(c, o + j, tile[r * L + j], !acc);
+            }
+        };
+        if (splits(m, L, k, threads) && !WORKSPACE.get().serial()) parallelFor(groups, 2 * MR_NARROW * L * k, rows);
+        else rows.run(0, groups);
+        for (int i = groups * MR_NARROW; i < m; i++) { // the last rows: one scalar chain per element
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s = Math.fma(a[aOff + i * aRs + p * aCs], bp[p * L + j], s);
+                put(c, cOff + i * n + j, s, !acc);
+            }
+        }
+    }
+
+    /** D[12, L] = A[12, k]·B[k, L] (B packed, L wide), the rows of A broadcast from where they lie; D the scratch tile. */
+    private static void narrowKernel(int kc, float[] a, int ai, int ars, int acs, float[] b, float[] d) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        for (int p = 0, bi = 0; p < kc; p++, ai += acs, bi += L) {
+            FloatVector v = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[ai]).fma(v, c0);
+            c1 = FloatVector.broadcast(S, a[ai + ars]).fma(v, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2 * ars]).fma(v, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3 * ars]).fma(v, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4 * ars]).fma(v, c4);
+            c5 = FloatVector.broadcast(S, a[ai + 5 * ars]).fma(v, c5);
+            c6 = FloatVector.broadcast(S, a[ai + 6 * ars]).fma(v, c6);
+            c7 = FloatVector.broadcast(S, a[ai + 7 * ars]).fma(v, c7);
+            c8 = FloatVector.broadcast(S, a[ai + 8 * ars]).fma(v, c8);
+            c9 = FloatVector.broadcast(S, a[ai + 9 * ars]).fma(v, c9);
+            c10 = FloatVector.broadcast(S, a[ai + 10 * ars]).fma(v, c10);
+            c11 = FloatVector.broadcast(S, a[ai + 11 * ars]).fma(v, c11);
+        }
+        c0.intoArray(d, 0); c1.intoArray(d, L); c2.intoArray(d, 2 * L); c3.intoArray(d, 3 * L);
+        c4.intoArray(d, 4 * L); c5.intoArray(d, 5 * L); c6.intoArray(d, 6 * L); c7.intoArray(d, 7 * L);
+        c8.intoArray(d, 8 * L); c9.intoArray(d, 9 * L); c10.intoArray(d, 10 * L); c11.intoArray(d, 11 * L);
     }
 
     /**
@@ -434,11 +504,12 @@ public final class VectorBackend implements Backend {
     private static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
     /**
-     * Copies B(p, j0..j0+NR) for p < kc into dst[dOff + p·NR + jj], zero beyond column n. Row-contiguous B is
+     * Copies B(p, j0..j0+NR) for p < kc into dst[dOff + p·NR + jj], zero beyond column n (NR: the panel width, the
+     * kernel's or {@link #narrowKernel}'s). Row-contiguous B is
      * copied row by row; otherwise (multTransB, or Aᵀ of a transposed product) column by column, each column's kc
      * steps read in order (plain loads and strided stores: AVX2 gathers were slower, 7% of a CQL step).
      */
-    private static void packPanel(float[] b, int base, int bRs, int bCs, int kc, int j0, int n, float[] dst, int dOff) {
+    private static void packPanel(float[] b, int base, int bRs, int bCs, int kc, int j0, int n, int NR, float[] dst, int dOff) {
         int w = Math.min(NR, n - j0);
         if (bCs == 1) {
             for (int p = 0; p < kc; p++) {

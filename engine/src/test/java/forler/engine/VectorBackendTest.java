@@ -13,19 +13,24 @@ class VectorBackendTest {
     /** A C narrow enough to be computed transposed: 12 with AVX-512 (16 floats per vector), 6 with AVX2 (8). */
     static final int NARROW = Math.min(12, VectorBackend.NR / 4 - 2);
 
-    /** Shapes that go parallel, with row and column tails, several k blocks ({61, 70, 1000}), C computed transposed (n = NARROW). */
-    static final int[][] PARALLEL_SHAPES = {{203, 100, 211}, {1031, 257, 33}, {61, 70, 1000}, {2000, NARROW, 300},
-            {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
+    /**
+     * Shapes that go parallel, with row and column tails, several k blocks ({61, 70, 1000}), C computed transposed
+     * (n = NARROW, two k blocks), the narrow path (n = NARROW and 1, one k block, 2000 = 166 groups of 12 + 8 rows).
+     */
+    static final int[][] PARALLEL_SHAPES = {{203, 100, 211}, {1031, 257, 33}, {61, 70, 1000}, {2000, NARROW, 400},
+            {2000, NARROW, 300}, {2000, 1, 300}, {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
 
     @Test
     void oneAndSeveralThreadsGiveIdenticalBits() {
         Rng rng = new Rng(5);
         for (int[] s : PARALLEL_SHAPES) {
             int m = s[0], n = s[1], k = s[2];
-            boolean tr = VectorBackend.transposes(m, n);
-            assertEquals(n == NARROW, tr, "only the narrow shape is computed transposed");
+            boolean narrow = VectorBackend.narrow(m, n, k), tr = !narrow && VectorBackend.transposes(m, n);
+            assertEquals(n == NARROW && k > VectorBackend.KC_MAX, tr, "only the narrow shape in two k blocks is computed transposed");
+            assertEquals(n <= NARROW && k <= VectorBackend.KC_MAX, narrow, "the narrow path takes the narrow shapes of one k block");
             // a transposed product is split over its n rows, which needs n >= 2·MR: true with AVX-512, never with AVX2
-            if (!tr || n >= 2 * VectorBackend.MR)
+            if (narrow) assertTrue(VectorBackend.splits(m, VectorBackend.NR / VectorBackend.NRV, k, 2), "narrow " + m + "x" + n + "x" + k + " should use both threads");
+            else if (!tr || n >= 2 * VectorBackend.MR)
                 assertTrue(VectorBackend.splits(tr ? n : m, tr ? m : n, k, 2), "shape " + m + "x" + n + "x" + k + " should use both threads");
             float[] a = GemmTest.random(rng, m * k), b = GemmTest.random(rng, k * n), c0 = GemmTest.random(rng, m * n);
             for (GemmTest.Product p : GemmTest.Product.values())
@@ -43,10 +48,11 @@ class VectorBackendTest {
 
     @Test
     void everyElementIsTheDocumentedFmaSequence() {
-        // the class comment's contract, bit for bit, whatever path a shape takes (packed kernel, transposed, one row)
+        // the class comment's contract, bit for bit, whatever path a shape takes (packed kernel, transposed, one row,
+        // narrow: {2000, NARROW, 30}, {97, 6, 64} with one row past its groups of 12, {1000, 1, 64} a Q head's output)
         Rng rng = new Rng(13);
         int[][] shapes = {{1, 70, 700}, {300, 1, 650}, {1, 37, 5}, {9, 1, 3}, {203, 100, 211}, {61, 70, 1000}, {2000, NARROW, 30},
-                {4, 300, 4000}, {3000, 300, 1}};
+                {97, 6, 64}, {1000, 1, 64}, {47, 6, 64}, {4, 300, 4000}, {3000, 300, 1}};
         for (int[] s : shapes)
             for (int threads : new int[] {1, 2}) {
                 int m = s[0], n = s[1], k = s[2];

@@ -64,13 +64,9 @@ public final class MinQ implements ActorRectification.QFunction {
                     int fin = L.in(), fout = L.out();
                     FlopCounter.gemm(m, fout, fin);
                     FlopCounter.add((l < depth - 1 ? 2L : 1L) * m * fout); // bias +, then ReLU's max on hidden layers
-                    if (fout == 1) { // [1, fin]·[m, fin]ᵀ: the same per-row sums as [m, fin]·[fin, 1], one wide row
-                        backend.multTransB(1, m, fin, L.weight.data, e * fin, src, 0, dst, 0, false);
-                        backend.addBiasRows(m, 1, dst, 0, L.bias.data, e, false);
-                    } else { // the bias and ReLU as the product's tiles are stored
-                        backend.multBias(m, fout, fin, src, 0, L.weight.data, e * fin * fout, dst, 0, L.bias.data, e * fout,
-                                l < depth - 1);
-                    }
+                    // the bias and ReLU as the product's tiles are stored (the Q head, fout = 1: the narrow path, bias after)
+                    backend.multBias(m, fout, fin, src, 0, L.weight.data, e * fin * fout, dst, 0, L.bias.data, e * fout,
+                            l < depth - 1);
                     src = dst;
                     dst = dst == h1 ? h2 : h1;
                 }
