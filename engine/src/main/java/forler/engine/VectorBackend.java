@@ -511,11 +511,19 @@ public final class VectorBackend implements Backend {
      */
     private static void packPanel(float[] b, int base, int bRs, int bCs, int kc, int j0, int n, int NR, float[] dst, int dOff) {
         int w = Math.min(NR, n - j0);
-        if (bCs == 1) {
+        if (bCs == 1 && w >= 16) {
             for (int p = 0; p < kc; p++) {
                 int d = dOff + p * NR;
                 System.arraycopy(b, base + p * bRs + j0, dst, d, w);
                 if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0f);
+            }
+            return;
+        }
+        if (bCs == 1) { // a few columns (the narrow path's n = 1 or 6): plain loops, cheaper than two calls per row
+            for (int p = 0; p < kc; p++) {
+                int d = dOff + p * NR, s = base + p * bRs + j0, jj = 0;
+                for (; jj < w; jj++) dst[d + jj] = b[s + jj];
+                for (; jj < NR; jj++) dst[d + jj] = 0f;
             }
             return;
         }
