@@ -679,10 +679,9 @@ public final class VectorBackend implements Backend {
                         boolean packed = rows < MR;
                         float[] as = packed ? ap : a;
                         int ai = packed ? 0 : aOff + i * aRs, ars = packed ? 1 : aRs, acs = packed ? MR : aCs;
-                        // a full tile stored (C = acc, row-major C) goes straight from the registers into C; any other
-                        // tile into the scratch tile, then flush: the kernels themselves never branch (class comment)
-                        // with NRV = 4 a whole tile's epilogue is applied in the registers too; edge tiles and kernel2 go
-                        // through the scratch tile and finish() (its store-to-load round trip costs as much as a pass)
+                        // a whole tile stored (C = acc, row-major C) goes straight from the registers into C, through
+                        // its epilogue when there is one (NRV = 4; kernel2 has none); any other tile goes into the
+                        // scratch tile, then flush or finish: the kernels themselves never branch (class comment)
                         boolean whole = store && rows == MR && cols == NR && cCs == 1;
                         boolean direct = whole && (epi == null || NRV == 4);
                         float[] dst = direct ? c : tile;
