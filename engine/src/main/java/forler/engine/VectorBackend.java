@@ -26,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * re-read from L1/L2 for every MR rows). A is not packed: at the widths trained here one row group of a k block
  * stays in L1 across the panels, and the copy cost as much as the kernel at hidden 64. When m is
  * small, B rows that are already contiguous ({@code bCs == 1}) are read in place, since packing B would cost more
- * than the product. Workspaces grow to the largest shape seen and are reused: the serial path allocates nothing;
- * a parallel call allocates one small descriptor per k block.
+ * than the product; so are B rows exactly NR floats apart (n = NR), whose packed copy would be the same layout.
+ * Workspaces grow to the largest shape seen and are reused: the serial path allocates nothing; a parallel call
+ * allocates one small descriptor per k block.
  *
  * <p>Determinism: every C element is computed as {@code acc = fma(A(i,p), B(p,j), acc)} for p = pc..pc+kc−1 from
  * zero, then stored ({@code C = acc}) or added ({@code C = C + acc}) per k block, in k-block order. Row tails, column
@@ -311,7 +312,9 @@ public final class VectorBackend implements Backend {
         Workspace ws = WORKSPACE.get();
         int kBlocks = (k + KC_MAX - 1) / KC_MAX, kcBase = (k + kBlocks - 1) / kBlocks;
         int panels = (n + NR - 1) / NR;
-        boolean inPlace = bCs == 1 && m < PACK_MIN_ROWS;
+        // B read where it lies rather than packed: with few rows of C (packing would cost more than the product), or
+        // when its rows are already NR floats apart, which is the packed layout itself (n = NR: hidden 64 with AVX-512)
+        boolean inPlace = bCs == 1 && (m < PACK_MIN_ROWS || bRs == NR);
         boolean parallel = splits(m, n, k, threads) && !ws.serial(); // inside a parallel chunk (a head), or kept: stay here
         // MR-row groups dealt evenly to at least 4 chunks per thread (a worker the OS deschedules holds up little of
         // the product; equal chunks keep the threads' shares equal) of at most about MC rows; when A has too few rows

@@ -15,10 +15,11 @@ class VectorBackendTest {
 
     /**
      * Shapes that go parallel, with row and column tails, several k blocks ({61, 70, 1000}), C computed transposed
-     * (n = NARROW, two k blocks), the narrow path (n = NARROW and 1, one k block, 2000 = 166 groups of 12 + 8 rows).
+     * (n = NARROW, two k blocks), the narrow path (n = NARROW and 1, one k block, 2000 = 166 groups of 12 + 8 rows),
+     * B exactly one panel wide (n = NR) and read in place.
      */
     static final int[][] PARALLEL_SHAPES = {{203, 100, 211}, {1031, 257, 33}, {61, 70, 1000}, {2000, NARROW, 400},
-            {2000, NARROW, 300}, {2000, 1, 300}, {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
+            {2000, NARROW, 300}, {2000, 1, 300}, {1500, VectorBackend.NR, 64}, {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
 
     @Test
     void oneAndSeveralThreadsGiveIdenticalBits() {
@@ -52,7 +53,8 @@ class VectorBackendTest {
         // narrow: {2000, NARROW, 30}, {97, 6, 64} with one row past its groups of 12, {1000, 1, 64} a Q head's output)
         Rng rng = new Rng(13);
         int[][] shapes = {{1, 70, 700}, {300, 1, 650}, {1, 37, 5}, {9, 1, 3}, {203, 100, 211}, {61, 70, 1000}, {2000, NARROW, 30},
-                {97, 6, 64}, {1000, 1, 64}, {47, 6, 64}, {4, 300, 4000}, {3000, 300, 1}};
+                {97, 6, 64}, {1000, 1, 64}, {47, 6, 64}, {4, 300, 4000}, {3000, 300, 1},
+                {100, VectorBackend.NR, 400}, {1000, VectorBackend.NR, 64}}; // the last two: B NR wide, read in place
         for (int[] s : shapes)
             for (int threads : new int[] {1, 2}) {
                 int m = s[0], n = s[1], k = s[2];
