@@ -292,6 +292,10 @@ public final class VectorBackend implements Backend {
             return;
         }
         int cRs = n, cCs = 1;
+        if (n == 1 && aRs == 1 && m >= L) { // dW of a one-output layer (Aᵀ·dy): Cᵀ = dyᵀ·A is one row against A's contiguous rows,
+            rowTimesMatrix(m, k, b, bOff, bRs, a, aOff, aCs, 1, c, cOff, 1, acc); // C's rows across the lanes, all in use
+            return;
+        }
         if (narrow(m, n, k)) {
             narrowGemm(m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, acc);
             return;

@@ -50,10 +50,12 @@ class VectorBackendTest {
     @Test
     void everyElementIsTheDocumentedFmaSequence() {
         // the class comment's contract, bit for bit, whatever path a shape takes (packed kernel, transposed, one row,
-        // narrow: {2000, NARROW, 30}, {97, 6, 64} with one row past its groups of 12, {1000, 1, 64} a Q head's output)
+        // narrow: {2000, NARROW, 30}, {97, 6, 64} with one row past its groups of 12, {1000, 1, 64} a Q head's output;
+        // multTransA with n = 1 as one row of Cᵀ: {64, 1, 256}, a Q head's dW)
         Rng rng = new Rng(13);
         int[][] shapes = {{1, 70, 700}, {300, 1, 650}, {1, 37, 5}, {9, 1, 3}, {203, 100, 211}, {61, 70, 1000}, {2000, NARROW, 30},
-                {97, 6, 64}, {1000, 1, 64}, {47, 6, 64}, {4, 300, 4000}, {3000, 300, 1},
+                {97, 6, 64}, {1000, 1, 64}, {47, 6, 64}, {4, 300, 4000}, {3000, 300, 1}, {64, 1, 256}, {23, 1, 256},
+
                 {100, VectorBackend.NR, 400}, {1000, VectorBackend.NR, 64}}; // the last two: B NR wide, read in place
         for (int[] s : shapes)
             for (int threads : new int[] {1, 2}) {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -95,17 +94,17 @@ abstract class FedAvgMethod<L extends Learner> implements FedMethod {
     @Override
     public Map<String, Double> round(int r, ExecutorService pool) throws Exception {
         long t0 = System.nanoTime();
-        List<Future<Map<String, Double>>> jobs = new ArrayList<>();
+        List<LocalTraining.Job> jobs = new ArrayList<>();
         for (int k = 0; k < devices.size(); k++) {
             L d = devices.get(k);
             Transitions t = data.get(k);
-            jobs.add(pool.submit(() -> {
-                broadcastTo(d);
-                return d.train(t, localSteps, batch);
-            }));
+            jobs.add(new LocalTraining.Job() {
+                @Override public void begin() { broadcastTo(d); }
+                @Override public Map<String, Double> step(int tau) { return d.update(t.sample(batch, d.rng())); } // as Learner.train
+            });
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
+        for (Map<String, Double> d : LocalTraining.run(jobs, localSteps, pool)) d.forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
         long t1 = System.nanoTime();
         m.put("device_s", (t1 - t0) / 1e9);
         List<QEnsemble> critics = new ArrayList<>();

@@ -47,13 +47,14 @@ import java.util.function.UnaryOperator;
  *   <li>The same network sizes (--hidden, --depth, --batch) and the same evaluation (episodes, seeds per round).</li>
  * </ul>
  *
- * <p>Threads: the devices of a round train on {@code --device-threads} threads (default K, all at once). When there
- * are at least as many device threads as processors, each device's products stay on its own thread (one task per
+ * <p>Threads: the devices of a round train on {@code --device-threads} threads (default min(K, processors)); with
+ * fewer threads than devices the threads take the devices' steps in chunks, always the device furthest behind
+ * ({@link LocalTraining}), so that every core trains one device at a time until the round's end. When there are at
+ * least as many device threads as processors, each device's products stay on the thread that runs it (one task per
  * core, no hand-off of small products); with fewer, they may use the GEMM backend's threads ({@code -Dforler.threads},
- * shared by all devices). On 2 cores a hopper round with 3 devices took 4.9 s with 3 device threads against 5.9 s
- * with 2 device threads × 2 GEMM threads (docs/throughput.md).
- * Every device computes on its own state and the results are gathered in device order, so the bits are the same
- * whatever the split. rounds.csv gives the round's time by phase: device_s (all devices' local training, wall
+ * shared by all devices). docs/throughput.md gives the measurements behind the default.
+ * Every device computes on its own state, its steps in order, and the results are gathered in device order, so the
+ * bits are the same whatever the split. rounds.csv gives the round's time by phase: device_s (all devices' local training, wall
  * time), rectify_s (FORLER: the rectification inside it, mean per device), server_s, eval_s and checkpoint_s.
  */
 public final class FedSimulation {
@@ -88,7 +89,7 @@ public final class FedSimulation {
         private int serverSteps = 0;             // G, FORLER's server steps per round; 0 = Γ (docs/design.md §Server default)
         private ForlerServer.Broadcast broadcast = ForlerServer.Broadcast.AVERAGE;
         private ObsNorm obsNorm = ObsNorm.SERVER;   // state normalisation rule (see the class comment)
-        private int deviceThreads = 0;           // threads training devices in parallel; 0 = K, every device at once
+        private int deviceThreads = 0;           // threads training the devices; 0 = min(K, processors) ({@link LocalTraining})
         private Adversary adversary = Adversary.NONE; // the last device's poisoning of its critic uploads (docs/design.md §Adversarial devices)
         private boolean rejectOutliers = false;  // the server's outlier check on the uploaded critics ({@link Uploads})
         private boolean quiet = false;
@@ -177,8 +178,10 @@ public final class FedSimulation {
             return List.copyOf(new java.util.LinkedHashSet<>(serverKinds == null || serverKinds.isEmpty() ? kinds : serverKinds));
         }
 
-        /** Threads training the devices of a round: {@code deviceThreads}, or K (every device at once) when 0. */
-        public int deviceThreadsOrDefault() { return deviceThreads > 0 ? deviceThreads : Math.max(1, devices); }
+        /** Threads training the devices of a round: {@code deviceThreads}, or min(K, processors) when 0. */
+        public int deviceThreadsOrDefault() {
+            return deviceThreads > 0 ? deviceThreads : Math.max(1, Math.min(devices, Runtime.getRuntime().availableProcessors()));
+        }
 
         /**
          * Every setting that changes the run's numbers, by its {@code forler run} flag (--rounds aside: a resumed run
@@ -290,6 +293,7 @@ public final class FedSimulation {
             log.printf("--resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
         ExecutorService pool = devicePool(o.deviceThreadsOrDefault());
+        java.util.concurrent.BlockingQueue<Env> envs = new java.util.concurrent.LinkedBlockingQueue<>(List.of(env)); // the evaluations' environments
         long t0 = System.nanoTime();
         try (Progress bar = new Progress(o.algo() + " " + o.task(), o.rounds())) {
             if (start > 0) bar.step(start, null);
@@ -300,15 +304,14 @@ public final class FedSimulation {
                 row.put("steps", (double) (r + 1) * stepsPerRound);
                 long tEval = System.nanoTime();
                 boolean evaluated = evaluates(r);
-                Rollouts.Stats g = evaluated ? evaluate(env, method::actGlobal, norm.global(), scale, r) : null;
+                List<Rollouts.Stats> ev = evaluated ? evaluate(envs, method, norm, scale, r, pool) : null; // global, then device 0 … K−1
+                Rollouts.Stats g = evaluated ? ev.get(0) : null;
                 row.put("global_return", evaluated ? g.mean() : Double.NaN);
                 row.put("global_score", evaluated ? info.normalizedScore(g.mean()) : Double.NaN);
                 row.put("global_score_std", evaluated ? 100 * g.std() / (info.expertReturn() - info.randomReturn()) : Double.NaN);
                 double localSum = 0;
                 for (int k = 0; k < method.devices(); k++) {
-                    int kk = k;
-                    double s = evaluated ? info.normalizedScore(evaluate(env, obs -> method.actLocal(kk, obs), norm.learners().get(k), scale, r).mean())
-                            : Double.NaN;
+                    double s = evaluated ? info.normalizedScore(ev.get(1 + k).mean()) : Double.NaN;
                     row.put("local_score_" + k, s);
                     localSum += s;
                 }
@@ -338,7 +341,7 @@ public final class FedSimulation {
             }
         } finally {
             pool.shutdownNow();
-            env.close();
+            for (Env e : envs) e.close();
         }
         List<Map<String, Double>> rows = runLog.rows();
         drawCurve(o.out(), o.algo(), o.task(), Long.toString(o.seed()), rows);
@@ -392,9 +395,34 @@ public final class FedSimulation {
 
     private DatasetBuilder.Kind kind(int k) { return DatasetBuilder.Kind.parse(o.kinds().get(k % o.kinds().size())); }
 
-    private Rollouts.Stats evaluate(Env env, UnaryOperator<Tensor> net, Dataset.ObsStats norm, ActionScale scale, int round) {
-        return Rollouts.evaluate(env, new Agent(net, norm, scale), o.evalEpisodes(), 1_000_000L * (o.seed() + 1) + round * 1000L);
+    /**
+     * The global policy and every device's own policy, {@code --eval-episodes} episodes each, as tasks on the device
+     * threads (each with an environment of its own from {@code envs}, made when none is free and kept for later
+     * rounds): every policy gets the same episode seeds for the round, so the split changes no number.
+     */
+    private List<Rollouts.Stats> evaluate(java.util.concurrent.BlockingQueue<Env> envs, FedMethod method, ObsNorm.Stats norm,
+                                          ActionScale scale, int round, ExecutorService pool) throws Exception {
+        long seed = 1_000_000L * (o.seed() + 1) + round * 1000L;
+        List<java.util.concurrent.Future<Rollouts.Stats>> jobs = new ArrayList<>();
+        for (int k = -1; k < method.devices(); k++) {
+            UnaryOperator<Tensor> net = k < 0 ? method::actGlobal : local(method, k);
+            Agent agent = new Agent(net, k < 0 ? norm.global() : norm.learners().get(k), scale);
+            jobs.add(pool.submit(() -> {
+                Env e = envs.poll();
+                if (e == null) e = Tasks.make(o.task());
+                try {
+                    return Rollouts.evaluate(e, agent, o.evalEpisodes(), seed);
+                } finally {
+                    envs.add(e);
+                }
+            }));
+        }
+        List<Rollouts.Stats> stats = new ArrayList<>();
+        for (java.util.concurrent.Future<Rollouts.Stats> f : jobs) stats.add(f.get());
+        return stats;
     }
+
+    private static UnaryOperator<Tensor> local(FedMethod method, int k) { return obs -> method.actLocal(k, obs); }
 
     private FedMethod create(List<Transitions> dev, Transitions server) {
         int depth = o.depth();

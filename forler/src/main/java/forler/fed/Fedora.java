@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * FEDORA (Rengarajan et al., "Federated Ensemble-Directed Offline RL"), as its public code
@@ -111,24 +110,28 @@ public final class Fedora implements FedMethod {
         }
 
         /** One round on the device: receive, Γ steps, value estimates, decay. */
-        Map<String, Double> round(TanhActor serverActor, QEnsemble serverCritic) {
-            Modules.copy(serverActor, learner.actor);
-            Modules.copy(serverCritic, learner.critic);
-            Modules.copy(serverActor, fedActor);
-            Modules.copy(serverCritic, fedCritic);
-            fedValue = value(fedActor, fedCritic, obs, data.obsDim());
-            Map<String, Double> mean = new LinkedHashMap<>();
-            int steps = cfg.localSteps();
-            for (int i = 0; i < steps; i++) {
-                learner.update(data.sample(cfg.batch(), learner.rng()), this).forEach((k, v) -> mean.merge(k, v / steps, Double::sum));
-            }
-            value = value(learner.actor, learner.critic, obs, data.obsDim());
-            Modules.copy(learner.actor, prev);
-            decay = nextDecay(decay, cfg.decayRate(), fedValue, value);
-            mean.put("value", value);
-            mean.put("fed_value", fedValue);
-            mean.put("decay", decay);
-            return mean;
+        LocalTraining.Job round(TanhActor serverActor, QEnsemble serverCritic) {
+            return new LocalTraining.Job() {
+                @Override public void begin() {
+                    Modules.copy(serverActor, learner.actor);
+                    Modules.copy(serverCritic, learner.critic);
+                    Modules.copy(serverActor, fedActor);
+                    Modules.copy(serverCritic, fedCritic);
+                    fedValue = value(fedActor, fedCritic, obs, data.obsDim());
+                }
+
+                @Override public Map<String, Double> step(int tau) { return learner.update(data.sample(cfg.batch(), learner.rng()), Device.this); }
+
+                @Override public Map<String, Double> end(Map<String, Double> mean) {
+                    value = value(learner.actor, learner.critic, obs, data.obsDim());
+                    Modules.copy(learner.actor, prev);
+                    decay = nextDecay(decay, cfg.decayRate(), fedValue, value);
+                    mean.put("value", value);
+                    mean.put("fed_value", fedValue);
+                    mean.put("decay", decay);
+                    return mean;
+                }
+            };
         }
 
         /** max(min_j Q'_j(s', a'), min_j Q_fed,j(s', a')), element-wise. */
@@ -183,10 +186,10 @@ public final class Fedora implements FedMethod {
     @Override
     public Map<String, Double> round(int r, ExecutorService pool) throws Exception {
         long t0 = System.nanoTime();
-        List<Future<Map<String, Double>>> jobs = new ArrayList<>();
-        for (Device d : devices) jobs.add(pool.submit(() -> d.round(serverActor, serverCritic)));
+        List<LocalTraining.Job> jobs = new ArrayList<>();
+        for (Device d : devices) jobs.add(d.round(serverActor, serverCritic));
         Map<String, Double> m = new LinkedHashMap<>();
-        for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
+        for (Map<String, Double> d : LocalTraining.run(jobs, cfg.localSteps(), pool)) d.forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
         long t1 = System.nanoTime();
         m.put("device_s", (t1 - t0) / 1e9);
         // the uploads: actor, critic and value v_k; the adversary's critic poisoned and its value the one that critic

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * FORLER (paper Algorithm 2): devices with δ-periodic actor rectification ({@link ForlerDevice},
@@ -63,16 +62,16 @@ public final class Forler implements FedMethod {
     @Override
     public Map<String, Double> round(int r, ExecutorService pool) throws Exception {
         long t0 = System.nanoTime(), rectifyBefore = rectifyNanos();
-        List<Future<Map<String, Double>>> jobs = new ArrayList<>();
+        List<LocalTraining.Job> jobs = new ArrayList<>();
         for (ForlerDevice dev : devices) {
             ForlerServer.Message msg = pending;
-            jobs.add(pool.submit(() -> {
-                dev.receive(msg.policy(), msg.critics().get(dev.id), msg.targets().get(dev.id)); // Alg. 2 lines 5–6
-                return dev.train(cfg.localSteps());                                            // lines 7–12
-            }));
+            jobs.add(new LocalTraining.Job() {
+                @Override public void begin() { dev.receive(msg.policy(), msg.critics().get(dev.id), msg.targets().get(dev.id)); } // Alg. 2 lines 5–6
+                @Override public Map<String, Double> step(int tau) { return dev.step(tau); }                                  // lines 7–12
+            });
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        for (Future<Map<String, Double>> f : jobs) f.get().forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
+        for (Map<String, Double> d : LocalTraining.run(jobs, cfg.localSteps(), pool)) d.forEach((k, v) -> m.merge("device_" + k, v / devices.size(), Double::sum));
         long t1 = System.nanoTime();
         m.put("device_s", (t1 - t0) / 1e9);
         m.put("rectify_s", (rectifyNanos() - rectifyBefore) / 1e9 / devices.size());

@@ -106,16 +106,20 @@ class FedSimulationTest {
         return rows;
     }
 
+    /** 3 devices × 25 local steps: on 2 threads the devices' steps go in chunks (10, 10, 5) from thread to thread. */
     @Test
     void theNumberOfDeviceThreadsChangesNoNumber(@TempDir Path dir) throws Exception {
-        for (String algo : List.of("forler", "fedora")) {
-            run(tiny(algo, 2, dir.resolve(algo + "-1"), false, 2).withDeviceThreads(1));
-            run(tiny(algo, 2, dir.resolve(algo + "-2"), false, 2).withDeviceThreads(2));
-            List<Map<String, Double>> one = untimedCsv(dir.resolve(algo + "-1")), two = untimedCsv(dir.resolve(algo + "-2"));
-            assertTrue(one.get(1).containsKey("global_score") && one.get(1).containsKey("device_actor_loss"), one.get(1).toString());
-            assertEquals(one, two, algo + ": 1 and 2 device threads must give the same rounds.csv");
-            assertArrayEquals(Files.readAllBytes(dir.resolve(algo + "-1").resolve("checkpoint.safetensors")),
-                    Files.readAllBytes(dir.resolve(algo + "-2").resolve("checkpoint.safetensors")), algo + ": checkpoints differ");
+        for (String algo : List.of("forler", "fedcql", "fedora")) {
+            for (int threads : new int[] {1, 2, 3}) {
+                run(tiny(algo, 2, dir.resolve(algo + "-" + threads), false, 2).withDevices(3).withLocalSteps(25).withDeviceThreads(threads));
+            }
+            List<Map<String, Double>> one = untimedCsv(dir.resolve(algo + "-1"));
+            assertTrue(one.get(1).containsKey("global_score") && one.get(1).containsKey("device_critic_loss"), one.get(1).toString());
+            for (int threads : new int[] {2, 3}) {
+                assertEquals(one, untimedCsv(dir.resolve(algo + "-" + threads)), algo + ": 1 and " + threads + " device threads must give the same rounds.csv");
+                assertArrayEquals(Files.readAllBytes(dir.resolve(algo + "-1").resolve("checkpoint.safetensors")),
+                        Files.readAllBytes(dir.resolve(algo + "-" + threads).resolve("checkpoint.safetensors")), algo + ": checkpoints differ");
+            }
         }
     }
 
