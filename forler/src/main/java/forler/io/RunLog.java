@@ -47,12 +47,13 @@ public final class RunLog {
     public void flush() throws IOException {
         LinkedHashSet<String> cols = new LinkedHashSet<>();
         for (Map<String, Double> r : rows) cols.addAll(r.keySet());
-        StringBuilder c = new StringBuilder(String.join(",", cols)).append('\n');
-        for (Map<String, Double> r : rows) {
-            List<String> cells = new ArrayList<>();
-            for (String k : cols) cells.add(r.containsKey(k) ? num(r.get(k)) : "");
-            c.append(String.join(",", cells)).append('\n');
+        String header = String.join(",", cols);
+        if (!header.equals(renderedHeader)) { // a new column changes every CSV line
+            rendered.clear();
+            renderedHeader = header;
         }
+        StringBuilder c = new StringBuilder(header).append('\n');
+        for (int r = 0; r < rows.size(); r++) c.append(rendered(r, cols).csv).append('\n');
         AtomicFiles.writeString(csv, c.toString());
         StringBuilder j = new StringBuilder("{\n  \"info\": {");
         int i = 0;
@@ -60,16 +61,44 @@ public final class RunLog {
             j.append(i++ == 0 ? "\n" : ",\n").append("    ").append(quote(e.getKey())).append(": ").append(quote(e.getValue()));
         }
         j.append(info.isEmpty() ? "},\n" : "\n  },\n").append("  \"rows\": [");
-        for (int r = 0; r < rows.size(); r++) {
-            j.append(r == 0 ? "\n    {" : ",\n    {");
-            int k = 0;
-            for (Map.Entry<String, Double> e : rows.get(r).entrySet()) {
-                j.append(k++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ").append(jsonNum(e.getValue()));
-            }
-            j.append('}');
-        }
+        for (int r = 0; r < rows.size(); r++) j.append(r == 0 ? "\n    {" : ",\n    {").append(rendered.get(r).json).append('}');
         j.append(rows.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
         AtomicFiles.writeString(json, j.toString());
+    }
+
+    /** A row as written: its CSV line and its JSON object's body, and the values they were made from. */
+    private record Rendered(Map<String, Double> from, String csv, String json) {}
+
+    // Rows rendered by earlier flushes, reused while their values and the columns are unchanged: a run of R rounds
+    // writes both files after every round, and formatting all R rows each time cost O(R²) (≈ 20 ms a round at 1000).
+    private final List<Rendered> rendered = new ArrayList<>();
+    private String renderedHeader;
+
+    private Rendered rendered(int r, LinkedHashSet<String> cols) {
+        Map<String, Double> row = rows.get(r);
+        if (r < rendered.size() && same(rendered.get(r).from(), row)) return rendered.get(r);
+        List<String> cells = new ArrayList<>();
+        for (String k : cols) cells.add(row.containsKey(k) ? num(row.get(k)) : "");
+        StringBuilder j = new StringBuilder();
+        int k = 0;
+        for (Map.Entry<String, Double> e : row.entrySet()) {
+            j.append(k++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ").append(jsonNum(e.getValue()));
+        }
+        Rendered x = new Rendered(new LinkedHashMap<>(row), String.join(",", cells), j.toString());
+        if (r < rendered.size()) rendered.set(r, x);
+        else rendered.add(x);
+        return x;
+    }
+
+    /** The same keys in the same order with the same values (NaN equal to NaN). */
+    private static boolean same(Map<String, Double> a, Map<String, Double> b) {
+        if (a.size() != b.size()) return false;
+        var i = b.entrySet().iterator();
+        for (Map.Entry<String, Double> e : a.entrySet()) {
+            Map.Entry<String, Double> f = i.next();
+            if (!e.getKey().equals(f.getKey()) || !java.util.Objects.equals(e.getValue(), f.getValue())) return false;
+        }
+        return true;
     }
 
     /** Reads rows back from a CSV written by this class (for --resume). */

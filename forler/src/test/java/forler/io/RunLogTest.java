@@ -1,0 +1,49 @@
+package forler.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunLogTest {
+    static Map<String, Double> row(Object... kv) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], (Double) kv[i + 1]);
+        return m;
+    }
+
+    /** The files a fresh log writes for these rows: the reference for a log that reuses what earlier flushes rendered. */
+    static List<String> fresh(Path dir, List<Map<String, Double>> rows) throws Exception {
+        RunLog log = new RunLog(dir, "rounds").info("seed", 3);
+        log.restore(rows);
+        log.flush();
+        return List.of(Files.readString(dir.resolve("rounds.csv")), Files.readString(dir.resolve("rounds.json")));
+    }
+
+    @Test
+    void rowsChangedOrReorderedAfterAFlushAndNewColumnsAreWrittenAsAFreshLogWritesThem(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a");
+        RunLog log = new RunLog(a, "rounds").info("seed", 3);
+        log.add(row("round", 0.0, "score", 1.5, "wall_s", Double.NaN));
+        log.add(row("round", 1.0, "score", 2.25, "wall_s", 0.5));
+        log.rows().get(1).put("wall_s", 0.75);                       // the last row edited after its flush (checkpoint_s)
+        log.flush();
+        assertEquals(fresh(dir.resolve("f1"), log.rows()), List.of(Files.readString(a.resolve("rounds.csv")), Files.readString(a.resolve("rounds.json"))));
+        log.add(row("round", 2.0, "score", 3.0, "wall_s", 1.0, "q_evals", 7.0)); // a new column: every CSV line gains a cell
+        assertEquals(fresh(dir.resolve("f2"), log.rows()), List.of(Files.readString(a.resolve("rounds.csv")), Files.readString(a.resolve("rounds.json"))));
+        Map<String, Double> first = log.rows().get(0);                 // same values, another key order: the JSON object changes
+        log.rows().set(1, row("score", 2.25, "round", 1.0, "wall_s", 0.75));
+        log.flush();
+        List<String> want = fresh(dir.resolve("f3"), log.rows());
+        assertEquals(want, List.of(Files.readString(a.resolve("rounds.csv")), Files.readString(a.resolve("rounds.json"))));
+        assertEquals(true, want.get(1).contains("{\"score\": 2.25000, \"round\": 1"), want.get(1));
+        log.restore(List.of(first));                                   // --resume: fewer rows than were rendered
+        log.flush();
+        assertEquals(fresh(dir.resolve("f4"), log.rows()), List.of(Files.readString(a.resolve("rounds.csv")), Files.readString(a.resolve("rounds.json"))));
+    }
+}
