@@ -69,7 +69,7 @@ public final class RunOptions {
             description = "Evaluate the policies every N rounds and after the last (other rounds log NaN scores). Default: ${DEFAULT-VALUE}.")
     int evalEvery;
     @Option(names = "--device-threads", defaultValue = "0",
-            description = "Threads training the devices of a round (0: min(K, processors)); with fewer threads than devices they "
+            description = "Threads training the devices of a round (0: min(K, processors); 1 for --algo cql, one learner); with fewer threads than devices they "
                     + "take the devices' steps in chunks of 10, the device furthest behind first. With at least as many threads as "
                     + "processors each device's products stay on its thread; with fewer they also use the GEMM backend's threads "
                     + "(-Dforler.threads). The split changes no numbers. Default: ${DEFAULT-VALUE}.")

@@ -106,6 +106,16 @@ class FedSimulationTest {
         return rows;
     }
 
+    /** Device threads by default: one per device up to the processors; centralized CQL, one learner, gets one. */
+    @Test
+    void defaultDeviceThreadsAreTheLearnersUpToTheProcessors(@TempDir Path dir) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(3, cores), tiny("forler", 1, dir, false, 2).withDevices(3).deviceThreadsOrDefault());
+        assertEquals(Math.min(6, cores), tiny("fedora", 1, dir, false, 2).withDevices(6).deviceThreadsOrDefault());
+        assertEquals(1, tiny("cql", 1, dir, false, 2).withDevices(3).deviceThreadsOrDefault());
+        assertEquals(4, tiny("cql", 1, dir, false, 2).withDevices(3).withDeviceThreads(4).deviceThreadsOrDefault());
+    }
+
     /** 3 devices × 25 local steps: on 2 threads the devices' steps go in chunks (10, 10, 5) from thread to thread. */
     @Test
     void theNumberOfDeviceThreadsChangesNoNumber(@TempDir Path dir) throws Exception {
