@@ -20,8 +20,11 @@ import java.util.concurrent.Future;
  * it, and its logged values are averaged in step order, so the numbers are the same bits for any number of workers.
  */
 final class LocalTraining {
-    /** Steps a worker takes from one device before it looks again for the device that is furthest behind. */
-    static final int CHUNK = 10;
+    /**
+     * Steps a worker takes from one device before it looks again for the device that is furthest behind
+     * ({@code -Dforler.deviceChunk}, default 10; docs/throughput.md fifth window compares 5, 10 and 50).
+     */
+    static final int CHUNK = Math.max(1, Integer.getInteger("forler.deviceChunk", 10));
 
     /** One device's share of a round. */
     interface Job {
