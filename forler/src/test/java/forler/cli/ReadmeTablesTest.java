@@ -126,6 +126,15 @@ class ReadmeTablesTest {
         assertRow("the same, 50 evaluation episodes", 2, eval50);
         assertRow("halfcheetah / hopper / walker2d / ant, mean of the four", 2, mujoco);
         assertRow("hopper | 5·10³ steps/device", 2, hopper);
+        // the paper's budget, while it runs: a method's cell is its score once its three seeds are committed, else "running"
+        List<String> paper = new ArrayList<>();
+        for (String a : E1) {
+            Path runs = RESULTS.resolve("e1-paper/e1/hopper/" + a + "-hopper");
+            boolean done = java.util.stream.IntStream.range(0, 3).allMatch(i -> Files.exists(runs.resolve("seed-" + i).resolve("rounds.csv")));
+            paper.add(done ? f(v("e1-paper/e1", "last-3", a + "-hopper", "global_mean")) + " ± " + f(v("e1-paper/e1", "last-3", a + "-hopper", "global_std"))
+                    : "running");
+        }
+        assertRow("hopper, the paper's budget", 2, paper);
     }
 
     @Test
