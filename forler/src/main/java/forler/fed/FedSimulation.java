@@ -27,8 +27,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -298,7 +301,7 @@ public final class FedSimulation {
             log.printf("--resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
         ExecutorService pool = devicePool(o.deviceThreadsOrDefault());
-        java.util.concurrent.BlockingQueue<Env> envs = new java.util.concurrent.LinkedBlockingQueue<>(List.of(env)); // the evaluations' environments
+        BlockingQueue<Env> envs = new LinkedBlockingQueue<>(List.of(env)); // the evaluations' environments
         long t0 = System.nanoTime();
         try (Progress bar = new Progress(o.algo() + " " + o.task(), o.rounds())) {
             if (start > 0) bar.step(start, null);
@@ -405,10 +408,10 @@ public final class FedSimulation {
      * threads (each with an environment of its own from {@code envs}, made when none is free and kept for later
      * rounds): every policy gets the same episode seeds for the round, so the split changes no number.
      */
-    private List<Rollouts.Stats> evaluate(java.util.concurrent.BlockingQueue<Env> envs, FedMethod method, ObsNorm.Stats norm,
+    private List<Rollouts.Stats> evaluate(BlockingQueue<Env> envs, FedMethod method, ObsNorm.Stats norm,
                                           ActionScale scale, int round, ExecutorService pool) throws Exception {
         long seed = 1_000_000L * (o.seed() + 1) + round * 1000L;
-        List<java.util.concurrent.Future<Rollouts.Stats>> jobs = new ArrayList<>();
+        List<Future<Rollouts.Stats>> jobs = new ArrayList<>();
         for (int k = -1; k < method.devices(); k++) {
             UnaryOperator<Tensor> net = k < 0 ? method::actGlobal : local(method, k);
             Agent agent = new Agent(net, k < 0 ? norm.global() : norm.learners().get(k), scale);
@@ -423,7 +426,7 @@ public final class FedSimulation {
             }));
         }
         List<Rollouts.Stats> stats = new ArrayList<>();
-        for (java.util.concurrent.Future<Rollouts.Stats> f : jobs) stats.add(f.get());
+        for (Future<Rollouts.Stats> f : jobs) stats.add(f.get());
         return stats;
     }
 
