@@ -137,15 +137,16 @@ public final class Summary {
                     : "normalised score, " + stat.phrase + " the last " + last + " evaluations, mean ± std over seeds";
         }
 
-        /** The rows of {@code run} this rule scores; refuses a run that has none of them. */
+        /**
+         * The rows of {@code run} this rule scores, only rounds that evaluated the policies (--eval-every leaves the
+         * others' scores NaN); refuses a run that has none of them.
+         */
         List<Map<String, Double>> select(List<Map<String, Double>> rows, Path run) {
-            if (from < 0) { // the last `last` rounds that evaluated (--eval-every leaves the others' scores NaN)
-                List<Map<String, Double>> evaluated = rows.stream().filter(r -> !Double.isNaN(r.getOrDefault("global_score", 0.0))).toList();
-                return evaluated.subList(evaluated.size() - Math.min(last, evaluated.size()), evaluated.size());
-            }
-            List<Map<String, Double>> out = rows.stream().filter(r -> r.containsKey("round") && r.get("round") >= from && r.get("round") <= to).toList();
-            if (out.isEmpty()) throw new IllegalArgumentException("--rounds " + from + ":" + to + ": " + run + " has no round in that range ("
-                    + rows.size() + " rounds logged)");
+            List<Map<String, Double>> evaluated = rows.stream().filter(r -> !Double.isNaN(r.getOrDefault("global_score", 0.0))).toList();
+            if (from < 0) return evaluated.subList(evaluated.size() - Math.min(last, evaluated.size()), evaluated.size());
+            List<Map<String, Double>> out = evaluated.stream().filter(r -> r.containsKey("round") && r.get("round") >= from && r.get("round") <= to).toList();
+            if (out.isEmpty()) throw new IllegalArgumentException("--rounds " + from + ":" + to + ": " + run + " has no evaluated round in that range ("
+                    + rows.size() + " rounds logged, " + evaluated.size() + " evaluated)");
             return out;
         }
     }

@@ -127,6 +127,39 @@ class ReportCommandTest {
     }
 
     /**
+     * {@code --rounds A:B} on runs that evaluated every 10 rounds (the committed paper-budget E1 on hopper): a run's
+     * score is the mean of its evaluated rounds in A..B, the others (NaN) left out; checked against the rows read here.
+     * A range with no evaluated round is refused in one line.
+     */
+    @Test
+    void roundsRangeScoresOnlyTheEvaluatedRounds(@TempDir Path dir) throws Exception {
+        Path committed = Path.of("..", "results", "e1-paper", "e1");
+        MainTest.Outcome o = forler("report", committed.toString(), "--rounds", "300:999", "--copy-to", dir.resolve("r").toString());
+        assertEquals(0, o.code(), o.err());
+        for (String variant : List.of("forler-hopper", "fedora-hopper")) {
+            double[] perSeed = new double[3];
+            for (int s = 0; s < 3; s++) {
+                List<String> lines = Files.readAllLines(committed.resolve("hopper").resolve(variant).resolve("seed-" + s).resolve("rounds.csv"));
+                List<String> head = Arrays.asList(lines.get(0).split(","));
+                int round = head.indexOf("round"), score = head.indexOf("global_score");
+                double sum = 0;
+                int n = 0;
+                for (String l : lines.subList(1, lines.size())) {
+                    String[] c = l.split(",");
+                    int r = Integer.parseInt(c[round]);
+                    if (r >= 300 && r <= 999 && !c[score].equals("NaN")) { sum += Double.parseDouble(c[score]); n++; }
+                }
+                assertEquals(70, n, variant + " seed " + s + ": evaluations in rounds 300..999 (every 10th round)");
+                perSeed[s] = sum / n;
+            }
+            double mean = Arrays.stream(perSeed).average().orElseThrow();
+            String row = Files.readAllLines(dir.resolve("r/e1/summary.csv")).stream().filter(l -> l.startsWith(variant + ",")).findFirst().orElseThrow();
+            assertEquals(mean, Double.parseDouble(row.split(",")[3]), 1e-3, variant + " global mean over rounds 300..999: " + row);
+        }
+        refused(forler("report", committed.toString(), "--rounds", "1:8", "--copy-to", dir.resolve("r2").toString()), "--rounds 1:8", "no evaluated round");
+    }
+
+    /**
      * {@code forler experiment offline}: each cell a {@code train} run in the standard layout; a run's score is the mean
      * of its last 3 evaluations (checked by hand against train.csv); {@code report} writes the same summary again; run
      * once more, it trains nothing; a flag of the offline experiment given to another is one line.
