@@ -147,6 +147,33 @@ class ReadmeTablesTest {
         assertRow("hopper, the paper's budget", 2, paper);
     }
 
+    /**
+     * The D_o = 5000 row and the paragraph below the Q1 table: the last-3 score, and the level and swing over rounds
+     * 300–999 of FORLER with D_o = 5000 and 1000 and of every baseline, as {@code forler report --rounds 300:999} gives them.
+     */
+    @Test
+    void paperBudgetDo5000RowAndWhyAreTheReportOfTheRuns() throws IOException {
+        assertRow("hopper, D_o = 5000, the paper's budget", 2, List.of(g("e1-paper-do5000/e1", "forler-hopper"), "—", "—", "—", "—"));
+        String readme = Files.readString(README).replace("**", "").replaceAll("\\s+", " ");
+        String level = "--rounds 300:999", swing = "--rounds 300:999 --stat swing";
+        List<String> expected = new ArrayList<>(List.of(
+                "averages " + f(v("e1-paper-do5000/e1", level, "forler-hopper", "global_mean")) + " over rounds 300–999",
+                f(v("e1-paper/e1", level, "forler-hopper", "global_mean")) + " with D_o = 1000)",
+                "above Fed-CQL's " + f(v("e1-paper/e1", level, "fedcql-hopper", "global_mean")) + " and Fed-TD3BC's "
+                        + f(v("e1-paper/e1", level, "fedtd3bc-hopper", "global_mean")) + " over the same rounds, below FEDORA's "
+                        + f(v("e1-paper/e1", level, "fedora-hopper", "global_mean")) + " and centralized CQL's "
+                        + f(v("e1-paper/e1", level, "cql-hopper", "global_mean")),
+                "local policies " + f(v("e1-paper-do5000/e1", level, "forler-hopper", "local_mean")) + " ("
+                        + f(v("e1-paper/e1", level, "forler-hopper", "local_mean")) + ")",
+                "changes by " + f(v("e1-paper-do5000/e1", swing, "forler-hopper", "global_mean")) + " on average",
+                f(v("e1-paper/e1", swing, "forler-hopper", "global_mean")) + " with D_o = 1000; Fed-TD3BC "
+                        + f(v("e1-paper/e1", swing, "fedtd3bc-hopper", "global_mean")) + ", Fed-CQL "
+                        + f(v("e1-paper/e1", swing, "fedcql-hopper", "global_mean")) + ", FEDORA "
+                        + f(v("e1-paper/e1", swing, "fedora-hopper", "global_mean")) + ", centralized CQL "
+                        + f(v("e1-paper/e1", swing, "cql-hopper", "global_mean"))));
+        for (String e : expected) assertTrue(readme.contains(e), "README's paragraph on D_o = 5000 lacks '" + e + "'");
+    }
+
     /** True when all three seeds of a variant folder have their rounds.csv. */
     private static boolean seedsDone(Path variant) {
         return java.util.stream.IntStream.range(0, 3).allMatch(i -> Files.exists(variant.resolve("seed-" + i).resolve("rounds.csv")));
