@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
  *   TASK-expert.safetensors        the run's best evaluation (DIR/policy-expert.safetensors)
  *   TASK-medium.safetensors        the earliest evaluation snapshot of the same run scoring 30–40% of the expert's
  *                                  normalised score (D4RL: "about one third of the expert"), re-evaluated over --episodes
- *   TASK-medium-replay.hdf5        the run's replay buffer up to that snapshot (DIR/checkpoint.safetensors), as whole
- *                                  episodes, at most --replay-cap transitions (a seeded subset keeps the jar small)
+ *   TASK-medium-replay.hdf5        the run's replay buffer up to that snapshot (DIR/checkpoint.safetensors, or the first
+ *                                  rows of DIR/medium-replay.hdf5 once a run past the buffer's capacity has wrapped it),
+ *                                  as whole episodes, at most --replay-cap transitions (a seeded subset keeps the jar small)
  * </pre>
  * Every shipped policy records the deterministic and stochastic returns measured here (episode k starts from
  * reset(seed + k), not the training evaluations' seeds). The normalised scores use the task's reference returns
@@ -135,15 +136,7 @@ public final class BehaviourShipCommand implements Callable<Integer> {
         }
 
         // medium-replay: the buffer up to the medium snapshot (D4RL: everything seen until the medium level), whole episodes
-        Dataset replay;
-        try (Env env = Tasks.make(task)) {
-            StateDict buf = StateDict.read(ckpt).sub("buffer.");
-            ReplayBuffer b = new ReplayBuffer(env.obsDim(), env.actDim(), Integer.parseInt(buf.meta.get("capacity")));
-            b.load(buf);
-            if (medium.step() > b.size())
-                throw new IllegalStateException(ckpt + " holds " + b.size() + " transitions, fewer than the medium step " + medium.step());
-            replay = b.toDataset((int) medium.step(), new ActionScale(env.actLow(), env.actHigh()));
-        }
+        Dataset replay = replayUpTo(medium.step(), task, ckpt, run.resolve("medium-replay.hdf5"));
         Dataset sub = Episodes.subset(replay, replayCap, seed);
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("task", task);
@@ -166,6 +159,29 @@ public final class BehaviourShipCommand implements Callable<Integer> {
     }
 
     private Path snapshot(long step) { return run.resolve("snapshots/actor-" + step + ".safetensors"); }
+
+    /**
+     * The run's first {@code step} transitions in task units: from the checkpoint's replay buffer, or, once a run longer
+     * than the buffer's capacity has wrapped it, from the first rows of the run's {@code medium-replay.hdf5} (the buffer
+     * as it was when the run first reached its medium level: the same transitions in the same order, so the same data).
+     */
+    private static Dataset replayUpTo(long step, String task, Path ckpt, Path saved) throws IOException {
+        try (Env env = Tasks.make(task)) {
+            StateDict buf = StateDict.read(ckpt).sub("buffer.");
+            ReplayBuffer b = new ReplayBuffer(env.obsDim(), env.actDim(), Integer.parseInt(buf.meta.get("capacity")));
+            b.load(buf);
+            if (b.added() == b.size()) {
+                if (step > b.size()) throw new IllegalStateException(ckpt + " holds " + b.size() + " transitions, fewer than the medium step " + step);
+                return b.toDataset((int) step, new ActionScale(env.actLow(), env.actHigh()));
+            }
+            Dataset first = Files.isRegularFile(saved) ? D4rlIO.read(saved) : null;
+            if (first == null || first.size() < step)
+                throw new IllegalStateException(ckpt + ": the replay buffer has wrapped (" + b.added() + " transitions added, capacity " + b.size()
+                        + ") and " + saved + (first == null ? " is missing" : " holds only " + first.size() + " transitions")
+                        + ": the transitions up to the medium step " + step + " are gone; ship from a run that kept them");
+            return first.slice(0, (int) step).withClosedLastEpisode();
+        }
+    }
 
     /**
      * Evaluates the actor in {@code policyFile} (deterministic and stochastic, {@code episodes} episodes from

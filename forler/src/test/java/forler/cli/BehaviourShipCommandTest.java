@@ -6,6 +6,7 @@ import forler.data.BehaviourPolicies;
 import forler.data.D4rlIO;
 import forler.data.Dataset;
 import forler.engine.Rng;
+import forler.env.ActionScale;
 import forler.io.StateDict;
 import forler.rl.OnlineTraining;
 import forler.rl.ReplayBuffer;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -36,7 +38,14 @@ class BehaviourShipCommandTest {
     }
 
     /** A run folder: expert, three snapshots, evals.csv and a checkpoint whose buffer holds 12 whole episodes of noise. */
-    private static Path fakeRun(Path dir) throws Exception {
+    private static Path fakeRun(Path dir) throws Exception { return fakeRun(dir, 10_000); }
+
+    /**
+     * As {@link #fakeRun(Path)} with a replay buffer of {@code capacity}: below 12 episodes (2400 transitions) its ring
+     * has wrapped, and the run folder holds medium-replay.hdf5, the first 2200 transitions as `forler sac` writes them
+     * when it first reaches its medium level.
+     */
+    private static Path fakeRun(Path dir, int capacity) throws Exception {
         Path run = Files.createDirectories(dir.resolve("run/snapshots"));
         run = run.getParent();
         copyResource(BehaviourPolicies.resource("pendulum", "expert"), run.resolve("policy-expert.safetensors"));
@@ -47,13 +56,16 @@ class BehaviourShipCommandTest {
                 + "1000,5,1.0,-1300.0,10.0,-9.00,-1300.0,0.1,1.0\n"
                 + "1500,7,2.0,-400.0,10.0,80.00,-400.0,0.1,1.0\n"
                 + "2000,10,3.0,-160.0,10.0,99.00,-160.0,0.1,1.0\n");
-        ReplayBuffer b = new ReplayBuffer(3, 1, 10_000);
+        ReplayBuffer b = new ReplayBuffer(3, 1, capacity), whole = new ReplayBuffer(3, 1, 12 * EPISODE);
         Rng rng = new Rng(3);
         for (int i = 0; i < 12 * EPISODE; i++) {
             float[] o = {rng.nextFloat(), rng.nextFloat(), rng.nextFloat()}, o2 = {rng.nextFloat(), rng.nextFloat(), rng.nextFloat()};
-            b.add(o, new float[] {2 * rng.nextFloat() - 1}, i, o2, false, (i + 1) % EPISODE == 0);
+            float[] a = {2 * rng.nextFloat() - 1};
+            b.add(o, a, i, o2, false, (i + 1) % EPISODE == 0);
+            whole.add(o, a, i, o2, false, (i + 1) % EPISODE == 0);
         }
         new StateDict().put("buffer.", b.state()).save(run.resolve(OnlineTraining.CHECKPOINT));
+        if (capacity < 12 * EPISODE) D4rlIO.write(run.resolve("medium-replay.hdf5"), whole.toDataset(2200, new ActionScale(new float[] {-2}, new float[] {2})), Map.of());
         return run;
     }
 
@@ -90,6 +102,25 @@ class BehaviourShipCommandTest {
             assertEquals((i + 1) % EPISODE == 0, replay.timeouts()[i], "whole episodes, row " + i);
         }
         assertEquals(Files.readString(run.resolve("evals.csv")), Files.readString(to.resolve("curves/pendulum-evals.csv")));
+    }
+
+    /**
+     * A run longer than its replay buffer (the ring wrapped): medium-replay comes from the first rows of the run's
+     * medium-replay.hdf5 and is the same data as from an unwrapped buffer; without that file the command refuses.
+     */
+    @Test
+    void aWrappedBufferTakesTheReplayFromTheRunsMediumReplayFile(@TempDir Path dir) throws Exception {
+        ship(fakeRun(dir.resolve("a")), dir.resolve("a/p"), List.of("--medium-band", "50:100"), 0);
+        Path wrapped = fakeRun(dir.resolve("b"), 2000);
+        ship(wrapped, dir.resolve("b/p"), List.of("--medium-band", "50:100"), 0);
+        Dataset x = D4rlIO.read(dir.resolve("a/p/pendulum-medium-replay.hdf5")), y = D4rlIO.read(dir.resolve("b/p/pendulum-medium-replay.hdf5"));
+        assertArrayEquals(x.observations(), y.observations());
+        assertArrayEquals(x.actions(), y.actions());
+        assertArrayEquals(x.rewards(), y.rewards());
+        assertArrayEquals(x.timeouts(), y.timeouts());
+        Files.delete(wrapped.resolve("medium-replay.hdf5"));
+        String log = ship(wrapped, dir.resolve("b/q"), List.of("--medium-band", "50:100"), 1);
+        assertTrue(log.contains("the replay buffer has wrapped (2400 transitions added, capacity 2000)") && log.contains("is missing"), log);
     }
 
     @Test
