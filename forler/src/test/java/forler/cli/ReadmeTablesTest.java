@@ -148,13 +148,13 @@ class ReadmeTablesTest {
     }
 
     /**
-     * The D_o = 5000 row and the paragraph below the Q1 table: the last-3 score, and the level and swing over rounds
+     * The D_o = 5000 row of the Q1 table and the paragraph on it in docs/results.md: the last-3 score, and the level and swing over rounds
      * 300–999 of FORLER with D_o = 5000 and 1000 and of every baseline, as {@code forler report --rounds 300:999} gives them.
      */
     @Test
     void paperBudgetDo5000RowAndWhyAreTheReportOfTheRuns() throws IOException {
         assertRow("hopper, D_o = 5000, the paper's budget", 2, List.of(g("e1-paper-do5000/e1", "forler-hopper"), "—", "—", "—", "—"));
-        String readme = Files.readString(README).replace("**", "").replaceAll("\\s+", " ");
+        String readme = Files.readString(RESULTS_MD).replace("**", "").replaceAll("\\s+", " ");
         String level = "--rounds 300:999", swing = "--rounds 300:999 --stat swing";
         List<String> expected = new ArrayList<>(List.of(
                 "averages " + f(v("e1-paper-do5000/e1", level, "forler-hopper", "global_mean")) + " over rounds 300–999",
@@ -171,7 +171,7 @@ class ReadmeTablesTest {
                         + f(v("e1-paper/e1", swing, "fedcql-hopper", "global_mean")) + ", FEDORA "
                         + f(v("e1-paper/e1", swing, "fedora-hopper", "global_mean")) + ", centralized CQL "
                         + f(v("e1-paper/e1", swing, "cql-hopper", "global_mean"))));
-        for (String e : expected) assertTrue(readme.contains(e), "README's paragraph on D_o = 5000 lacks '" + e + "'");
+        for (String e : expected) assertTrue(readme.contains(e), "docs/results.md's paragraph on D_o = 5000 lacks '" + e + "'");
     }
 
     /** True when all three seeds of a variant folder have their rounds.csv. */
