@@ -62,8 +62,9 @@ public final class BehaviourPolicies {
     /** The stochastic behaviour policy of {@code task} ({@code kind} = medium or expert), for data collection. */
     /**
      * The behaviour policies dataset builds use: the shipped SAC policies, or a {@code forler sac} policy file when
-     * a build names one. A shipped policy is identified by its recorded return and training step, so a retrained
-     * one makes new (differently cached) data.
+     * a build names one. Shipped data are identified by the content of the files they come from (the policy files,
+     * or for medium-replay the shipped buffer), so a retrained policy or a new buffer makes new (differently cached)
+     * data.
      */
     public static PolicyProvider provider() {
         return new PolicyProvider() {
@@ -75,16 +76,13 @@ public final class BehaviourPolicies {
             @Override
             public String policyId(String task, DatasetBuilder.Kind kind, Path checkpoint) {
                 if (checkpoint != null) return PolicyProvider.super.policyId(task, kind, checkpoint);
-                List<String> kinds = switch (kind) {
-                    case MEDIUM_REPLAY -> List.of("medium");
-                    case MEDIUM_EXPERT -> List.of("medium", "expert");
-                    default -> List.of(kind.id());
+                List<String> files = switch (kind) {
+                    case MEDIUM_REPLAY -> List.of(replayResource(task));
+                    case MEDIUM_EXPERT -> List.of(resource(task, "medium"), resource(task, "expert"));
+                    default -> List.of(resource(task, kind.id()));
                 };
                 StringBuilder key = new StringBuilder();
-                for (String k : kinds) {
-                    var meta = get(task, k).meta();
-                    key.append(meta.getOrDefault("return_mean", "")).append(meta.getOrDefault("step", ""));
-                }
+                for (String f : files) key.append(resourceSha256Prefix(f));
                 return "shipped" + Integer.toHexString(key.toString().hashCode());
             }
 
@@ -171,6 +169,17 @@ public final class BehaviourPolicies {
             throw new IllegalArgumentException("no shipped medium-replay buffer for task '" + task + "' (resource " + res + "); shipped policies: "
                     + (available().isEmpty() ? "none" : String.join(", ", available())));
         return fromResource(res, D4rlIO::read);
+    }
+
+    /** {@link PolicyProvider#sha256Prefix} of a shipped resource; an error naming it when it is missing. */
+    private static String resourceSha256Prefix(String res) {
+        try (InputStream in = BehaviourPolicies.class.getClassLoader().getResourceAsStream(res)) {
+            if (in == null) throw new IllegalArgumentException("resource " + res + " not found; shipped policies: "
+                    + (available().isEmpty() ? "none" : String.join(", ", available())));
+            return PolicyProvider.sha256Prefix(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading resource " + res + ": " + e.getMessage(), e);
+        }
     }
 
     private interface IoFunction<T> { T apply(Path p) throws IOException; }

@@ -52,12 +52,19 @@ public interface PolicyProvider {
     /** First 12 hex digits of the SHA-256 of a file. */
     static String sha256Prefix(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
+            return sha256Prefix(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first 12 hex digits of the SHA-256 of everything {@code in} holds. */
+    static String sha256Prefix(InputStream in) throws IOException {
+        try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
             return HexFormat.of().formatHex(md.digest()).substring(0, 12);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read policy file " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -106,6 +106,24 @@ class BehaviourPoliciesTest {
         assertTrue(e.getMessage().contains("nosuchtask"), e.getMessage());
     }
 
+    /**
+     * The dataset cache key of shipped data names the files the data come from: medium-replay its buffer (not the
+     * medium policy, whose id it once shared, so a new buffer beside an old policy was served from a stale cache).
+     */
+    @Test
+    void shippedDataIdsNameTheFilesTheyComeFrom() {
+        PolicyProvider p = BehaviourPolicies.provider();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String task : java.util.List.of("pendulum", "hopper"))
+            for (DatasetBuilder.Kind k : java.util.List.of(DatasetBuilder.Kind.MEDIUM, DatasetBuilder.Kind.EXPERT,
+                    DatasetBuilder.Kind.MEDIUM_REPLAY, DatasetBuilder.Kind.MEDIUM_EXPERT)) {
+                String id = p.policyId(task, k, null);
+                assertEquals(id, p.policyId(task, k, null), "ids are stable");
+                assertTrue(id.matches("shipped[0-9a-f]+"), id);
+                assertTrue(ids.add(id), task + " " + k + " shares its id " + id + " with another kind or task");
+            }
+    }
+
     @Test
     void pendulumMediumReplayIsTheTrainingBufferUpToTheMediumPolicy() {
         Dataset d = BehaviourPolicies.replayBuffer("pendulum");
