@@ -174,6 +174,26 @@ class ReadmeTablesTest {
         for (String e : expected) assertTrue(readme.contains(e), "docs/results.md's paragraph on D_o = 5000 lacks '" + e + "'");
     }
 
+    /** The two server ablations on top of D_o = 5000: README rows and docs/results.md's numbers, from the runs. */
+    @Test
+    void paperBudgetServerAblationsAreTheReportOfTheRuns() throws IOException {
+        String own = "e1-paper-own/e1", omega = "e1-paper-omega/e1", base = "e1-paper-do5000/e1", v = "forler-hopper";
+        assertRow("the same, each device its own critic pair back", 2, List.of(g(own, v), "—", "—", "—", "—"));
+        assertRow("the same, ω_s per head", 2, List.of(g(omega, v), "—", "—", "—", "—"));
+        String level = "--rounds 300:999", swing = "--rounds 300:999 --stat swing";
+        String doc = Files.readString(RESULTS_MD).replace("**", "").replaceAll("\\s+", " ");
+        for (String e : List.of(
+                "averages " + f(v(own, level, v, "global_mean")) + " with each device given its own pair back",
+                f(v(omega, level, v, "global_mean")) + " with ω_s per head",
+                "against " + f(v(base, level, v, "global_mean")) + " with the averaged pairs",
+                "it changes by " + f(v(own, swing, v, "global_mean")) + " from one evaluation to the next",
+                "ω_s per head " + f(v(omega, swing, v, "global_mean")) + ")",
+                "E1's last-3 score is " + g(own, v) + " (" + g(base, v) + ";",
+                "ω_s per head " + g(omega, v) + ",",
+                "local policies score " + f(v(own, level, v, "local_mean")) + " (own) and " + f(v(omega, level, v, "local_mean")) + " (per head)"))
+            assertTrue(doc.contains(e), "docs/results.md's paragraph on the server ablations lacks '" + e + "'");
+    }
+
     /** True when all three seeds of a variant folder have their rounds.csv. */
     private static boolean seedsDone(Path variant) {
         return java.util.stream.IntStream.range(0, 3).allMatch(i -> Files.exists(variant.resolve("seed-" + i).resolve("rounds.csv")));
