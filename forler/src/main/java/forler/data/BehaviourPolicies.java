@@ -59,7 +59,6 @@ public final class BehaviourPolicies {
         public double recordedReturn() { return Double.parseDouble(meta.getOrDefault("return_mean", "NaN")); }
     }
 
-    /** The stochastic behaviour policy of {@code task} ({@code kind} = medium or expert), for data collection. */
     /**
      * The behaviour policies dataset builds use: the shipped SAC policies, or a {@code forler sac} policy file when
      * a build names one. Shipped data are identified by the content of the files they come from (the policy files,
@@ -91,6 +90,7 @@ public final class BehaviourPolicies {
         };
     }
 
+    /** The stochastic behaviour policy of {@code task} ({@code kind} = medium or expert), for data collection. */
     public static Policy load(String task, String kind) { return get(task, kind).stochastic(); }
 
     /** The deterministic variant (tanh of the mean), for evaluation. */
