@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
  * ({@link Tasks.Info#normalizedScore}). The learning curve DIR/evals.csv is copied to {@code --curve-to}.
  */
 @Command(name = "ship", mixinStandardHelpOptions = true,
-        description = "Ship a `forler sac` run's expert, medium (30-40% of the expert, D4RL's rule) and medium-replay as resources.")
+        description = "Ship a `forler sac` run's expert, medium (30-40%% of the expert, D4RL's rule) and medium-replay as resources.")
 public final class BehaviourShipCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -23,6 +23,28 @@ class MainTest {
         return new Outcome(code, out.toString(), err.toString());
     }
 
+    /** Every command's help renders without a picocli warning (a lone '%' in a description once printed one). */
+    @Test
+    void everyHelpRendersWithoutAWarning() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        List<String> names = new ArrayList<>();
+        System.setErr(new java.io.PrintStream(warnings, true));
+        try {
+            java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(new picocli.CommandLine(new Main())));
+            while (!todo.isEmpty()) {
+                picocli.CommandLine c = todo.pop();
+                names.add(c.getCommandSpec().qualifiedName());
+                c.getUsageMessage();
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(names.contains("forler behaviour ship"), names.toString());
+        assertEquals("", warnings.toString(), "warnings while rendering the help of " + names);
+    }
+
     /** Asserts exit code 2 and one line on stderr that contains every one of {@code words}. */
     static String refused(Outcome o, String... words) {
         assertEquals(2, o.code(), "exit code; stderr: " + o.err());
