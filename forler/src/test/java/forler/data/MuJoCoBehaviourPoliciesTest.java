@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The shipped MuJoCo behaviour policies (docs/behaviour-policies.md) reach their recorded returns on the real
  * simulator. Measured 2026-12-06, 50 episodes, seed 0, deterministic (SAC, hidden 256): hopper medium 984.8 ± 25.6
  * (normalised 30.9), expert 3006.8 ± 493.5 (93.0), halfcheetah medium 3532.7 ± 116.5 (30.7), expert 11313.7 ± 76.8
- * (93.4); 2026-11-28, 20 episodes (hidden 64): walker2d medium 424.5 ± 153.4, expert 1276.8 ± 580.2; ant (2026-11-29) medium
+ * (93.4), walker2d medium 1355.8 ± 596.6 (29.5), expert 4254.2 ± 351.0 (92.6); ant (2026-11-29, 20 episodes, hidden 64) medium
  * 933.5 ± 411.8, expert 1316.8 ± 417.0. Here 3 episodes each,
  * thresholds with a wide margin. Skipped without libmujoco (`.ci/run` installs it).
  */
@@ -57,11 +57,7 @@ class MuJoCoBehaviourPoliciesTest {
     void halfcheetahMediumAndExpertAtD4rlLevels() { mediumAndExpertAtD4rlLevels("halfcheetah"); }
 
     @Test
-    void walker2dMediumBelowExpert() {
-        double m = ret("walker2d", "medium"), e = ret("walker2d", "expert");
-        assertTrue(m > 100 && m < 900, "walker2d medium return " + m);
-        assertTrue(e > m + 200, "walker2d expert " + e + " should beat medium " + m);
-    }
+    void walker2dMediumAndExpertAtD4rlLevels() { mediumAndExpertAtD4rlLevels("walker2d"); }
 
     @Test
     void antMediumAndExpert() {
