@@ -47,10 +47,10 @@ import jdk.incubator.vector.VectorSpecies;
  * ReLU's mask) apply their elementwise step to each whole tile as it leaves the registers, so C is written once and no
  * separate pass re-reads it (at 7680 x 64, a CQL critic's sampled actions, each pass streams 2 MB). {@link #kernel}
  * always adds a row vector and takes a max after its loop (a plain product adds −0 and takes max with −∞, which keep
- * every bit); the mask has a kernel of its own with the same loop, rather than a branch after the loop. Edge tiles and
- * the NRV = 2 kernel go through the scratch tile and {@code finish}: storing a tile and loading it straight back costs
- * about as much as the separate pass, since Java arrays are not 64-byte aligned and such store-to-load forwarding
- * fails. A fused call allocates one small descriptor.
+ * every bit); the mask has a kernel of its own with the same loop, rather than a branch after the loop. Edge tiles
+ * go through the scratch tile and {@code finish}. The NRV = 2 kernels (AVX2) have the same two
+ * epilogues: going through the scratch tile cost a hidden-64 FORLER device step 8% on an AVX2 machine, more than the
+ * spills of the 24-accumulator kernel (docs/gemm.md). A fused call allocates one small descriptor.
  *
  * <p>Threads: products of at least {@link #PARALLEL_FLOPS} (2·m·n·(k + 4)) are split into chunks of MR-row groups, or
  * of NR-column panels when A has few rows, claimed dynamically by the calling thread and {@code threads − 1} shared
@@ -687,19 +687,23 @@ public final class VectorBackend implements Backend {
                         float[] as = packed ? ap : a;
                         int ai = packed ? 0 : aOff + i * aRs, ars = packed ? 1 : aRs, acs = packed ? MR : aCs;
                         // a whole tile stored (C = acc, row-major C) goes straight from the registers into C, through
-                        // its epilogue when there is one (NRV = 4; kernel2 has none); any other tile goes into the
-                        // scratch tile, then flush or finish: the kernels themselves never branch (class comment)
-                        boolean whole = store && rows == MR && cols == NR && cCs == 1;
-                        boolean direct = whole && (epi == null || NRV == 4);
+                        // its epilogue when there is one; any other tile goes into the scratch tile, then flush or
+                        // finish: the kernels themselves never branch (class comment)
+                        boolean direct = store && rows == MR && cols == NR && cCs == 1;
                         float[] dst = direct ? c : tile;
                         int di = direct ? ci : 0, dld = direct ? cRs : NR;
-                        if (NRV != 4) kernel2(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld);
-                        else if (direct && epi != null && epi.mask() != null) {
-                            kernelMask(kc, as, ai, ars, acs, bs, bi, bStride, c, ci, cRs, epi.mask(), ci + epi.maskOff() - cOff);
-                        } else if (direct && epi != null) {
-                            kernel(kc, as, ai, ars, acs, bs, bi, bStride, c, ci, cRs, epi.bias(), epi.biasOff() + j0,
-                                    epi.relu() ? 0f : Float.NEGATIVE_INFINITY);
-                        } else kernel(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld, MINUS_ZEROS, 0, Float.NEGATIVE_INFINITY);
+                        if (direct && epi != null && epi.mask() != null) {
+                            int mi = ci + epi.maskOff() - cOff;
+                            if (NRV == 4) kernelMask(kc, as, ai, ars, acs, bs, bi, bStride, c, ci, cRs, epi.mask(), mi);
+                            else kernel2Mask(kc, as, ai, ars, acs, bs, bi, bStride, c, ci, cRs, epi.mask(), mi);
+                        } else {
+                            boolean bias = direct && epi != null;
+                            float[] plus = bias ? epi.bias() : MINUS_ZEROS;
+                            int pi = bias ? epi.biasOff() + j0 : 0;
+                            float floor = bias && epi.relu() ? 0f : Float.NEGATIVE_INFINITY;
+                            if (NRV == 4) kernel(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld, plus, pi, floor);
+                            else kernel2(kc, as, ai, ars, acs, bs, bi, bStride, dst, di, dld, plus, pi, floor);
+                        }
                         if (!direct && epi != null) finish(tile, ci, j0, rows, cols);
                         else if (!direct) flush(tile, c, ci, cRs, cCs, rows, cols, store);
                     }
@@ -812,9 +816,13 @@ public final class VectorBackend implements Backend {
         z.add(c50, FloatVector.fromArray(S, mask, n5).compare(VectorOperators.GT, 0f)).intoArray(d, e5); z.add(c51, FloatVector.fromArray(S, mask, n5 + 1 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + 1 * L); z.add(c52, FloatVector.fromArray(S, mask, n5 + 2 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + 2 * L); z.add(c53, FloatVector.fromArray(S, mask, n5 + 3 * L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + 3 * L);
     }
 
-    /** {@link #kernel} with NRV = 2 (MR x 2 vector accumulators), for 16-register ISAs such as AVX2. */
+    /**
+     * {@link #kernel} with NRV = 2 (MR x 2 vector accumulators), for 16-register ISAs such as AVX2: the same epilogue
+     * (D = max(acc + P, floor)), its two P vectors and the floor loaded after the loop, when the 12 accumulators
+     * leave room for them.
+     */
     private static void kernel2(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int bStride,
-                                float[] d, int di, int ld) {
+                                float[] d, int di, int ld, float[] plus, int pi, float floor) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
         for (int p = 0; p < kc; p++, ai += acs, bi += bStride) {
@@ -833,12 +841,49 @@ public final class VectorBackend implements Backend {
             x = FloatVector.broadcast(S, a[ai + 5 * ars]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        c00.intoArray(d, di + 0 * ld); c01.intoArray(d, di + 0 * ld + L);
-        c10.intoArray(d, di + 1 * ld); c11.intoArray(d, di + 1 * ld + L);
-        c20.intoArray(d, di + 2 * ld); c21.intoArray(d, di + 2 * ld + L);
-        c30.intoArray(d, di + 3 * ld); c31.intoArray(d, di + 3 * ld + L);
-        c40.intoArray(d, di + 4 * ld); c41.intoArray(d, di + 4 * ld + L);
-        c50.intoArray(d, di + 5 * ld); c51.intoArray(d, di + 5 * ld + L);
+        FloatVector f = FloatVector.broadcast(S, floor);
+        FloatVector q0 = FloatVector.fromArray(S, plus, pi), q1 = FloatVector.fromArray(S, plus, pi + L);
+        c00.add(q0).max(f).intoArray(d, di + 0 * ld); c01.add(q1).max(f).intoArray(d, di + 0 * ld + L);
+        c10.add(q0).max(f).intoArray(d, di + 1 * ld); c11.add(q1).max(f).intoArray(d, di + 1 * ld + L);
+        c20.add(q0).max(f).intoArray(d, di + 2 * ld); c21.add(q1).max(f).intoArray(d, di + 2 * ld + L);
+        c30.add(q0).max(f).intoArray(d, di + 3 * ld); c31.add(q1).max(f).intoArray(d, di + 3 * ld + L);
+        c40.add(q0).max(f).intoArray(d, di + 4 * ld); c41.add(q1).max(f).intoArray(d, di + 4 * ld + L);
+        c50.add(q0).max(f).intoArray(d, di + 5 * ld); c51.add(q1).max(f).intoArray(d, di + 5 * ld + L);
+    }
+
+    /** {@link #kernelMask} with NRV = 2: {@link #kernel2}'s loop, then ReLU's mask as {@link #kernelMask} applies it. */
+    private static void kernel2Mask(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int bStride,
+                                    float[] d, int di, int ld, float[] mask, int mi) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++, ai += acs, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1 * ars]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2 * ars]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3 * ars]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4 * ars]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5 * ars]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        int e0 = di + 0 * ld, n0 = mi + 0 * ld;
+        z.add(c00, FloatVector.fromArray(S, mask, n0).compare(VectorOperators.GT, 0f)).intoArray(d, e0); z.add(c01, FloatVector.fromArray(S, mask, n0 + L).compare(VectorOperators.GT, 0f)).intoArray(d, e0 + L);
+        int e1 = di + 1 * ld, n1 = mi + 1 * ld;
+        z.add(c10, FloatVector.fromArray(S, mask, n1).compare(VectorOperators.GT, 0f)).intoArray(d, e1); z.add(c11, FloatVector.fromArray(S, mask, n1 + L).compare(VectorOperators.GT, 0f)).intoArray(d, e1 + L);
+        int e2 = di + 2 * ld, n2 = mi + 2 * ld;
+        z.add(c20, FloatVector.fromArray(S, mask, n2).compare(VectorOperators.GT, 0f)).intoArray(d, e2); z.add(c21, FloatVector.fromArray(S, mask, n2 + L).compare(VectorOperators.GT, 0f)).intoArray(d, e2 + L);
+        int e3 = di + 3 * ld, n3 = mi + 3 * ld;
+        z.add(c30, FloatVector.fromArray(S, mask, n3).compare(VectorOperators.GT, 0f)).intoArray(d, e3); z.add(c31, FloatVector.fromArray(S, mask, n3 + L).compare(VectorOperators.GT, 0f)).intoArray(d, e3 + L);
+        int e4 = di + 4 * ld, n4 = mi + 4 * ld;
+        z.add(c40, FloatVector.fromArray(S, mask, n4).compare(VectorOperators.GT, 0f)).intoArray(d, e4); z.add(c41, FloatVector.fromArray(S, mask, n4 + L).compare(VectorOperators.GT, 0f)).intoArray(d, e4 + L);
+        int e5 = di + 5 * ld, n5 = mi + 5 * ld;
+        z.add(c50, FloatVector.fromArray(S, mask, n5).compare(VectorOperators.GT, 0f)).intoArray(d, e5); z.add(c51, FloatVector.fromArray(S, mask, n5 + L).compare(VectorOperators.GT, 0f)).intoArray(d, e5 + L);
     }
 
     /**

@@ -16,10 +16,10 @@ class VectorBackendTest {
     /**
      * Shapes that go parallel, with row and column tails, several k blocks ({61, 70, 1000}), C computed transposed
      * (n = NARROW, two k blocks), the narrow path (n = NARROW and 1, one k block, 2000 = 166 groups of 12 + 8 rows),
-     * B exactly one panel wide (n = NR) and read in place.
+     * B exactly one panel wide (n = NR: 16 with AVX2, 64 with AVX-512; 6000 rows, so that both split) and read in place.
      */
     static final int[][] PARALLEL_SHAPES = {{203, 100, 211}, {1031, 257, 33}, {61, 70, 1000}, {2000, NARROW, 400},
-            {2000, NARROW, 300}, {2000, 1, 300}, {1500, VectorBackend.NR, 64}, {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
+            {2000, NARROW, 300}, {2000, 1, 300}, {6000, VectorBackend.NR, 64}, {4, 300, 4000}, {3000, 300, 1}}; // the last two: split by column panels (4 rows), an outer product (k = 1)
 
     @Test
     void oneAndSeveralThreadsGiveIdenticalBits() {
