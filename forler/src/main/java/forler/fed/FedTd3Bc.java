@@ -10,7 +10,8 @@ import java.util.List;
  * Fed-TD3BC: every device runs {@link Td3Bc} locally for Γ steps; the server FedAvgs the actor, the critic and
  * both targets weighted by p_k = |D_k| / |D| and sends the average back. Optimiser moments and the step counter
  * (the policy delay's phase) stay on each device, as in a FedAvg over models. Observations are normalised
- * by {@link FedSimulation}'s common rule ({@link ObsNorm}: TD3+BC's state normalisation, each device from its own data).
+ * by {@link FedSimulation}'s common rule ({@link ObsNorm}: TD3+BC's state normalisation; by default every network
+ * reads states normalised by D_o's statistics, as every other method's).
  */
 public final class FedTd3Bc extends FedAvgMethod<Td3Bc> {
     public FedTd3Bc(List<Transitions> data, Td3Bc.Config cfg, int localSteps, int batch, long seed) {
