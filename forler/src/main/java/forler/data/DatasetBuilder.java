@@ -139,7 +139,8 @@ public final class DatasetBuilder {
                 if (replay.size() == req.size) return replay;
                 if (replay.size() < req.size)
                     throw new IllegalArgumentException("medium-replay: the replay buffer of '" + req.task + "' has "
-                            + replay.size() + " transitions, fewer than the " + req.size + " asked for");
+                            + replay.size() + " transitions, fewer than the " + req.size + " asked for: ask for at most "
+                            + replay.size() + " (--size; --replay-size where a command has it)");
                 return DeviceSplit.bySize(replay, 1, req.size, 0, DeviceSplit.Mode.EPISODES, req.seed).devices().get(0);
             }
             default:

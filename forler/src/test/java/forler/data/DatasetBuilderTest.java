@@ -136,7 +136,7 @@ class DatasetBuilderTest {
         assertEquals(100, replay.size());
         var e = assertThrows(IllegalArgumentException.class,
                 () -> builder.build(new DatasetBuilder.Request("point", DatasetBuilder.Kind.MEDIUM_REPLAY, 301, 3, null)));
-        assertTrue(e.getMessage().contains("has 300 transitions, fewer than the 301"), e.getMessage());
+        assertTrue(e.getMessage().contains("has 300 transitions, fewer than the 301 asked for: ask for at most 300"), e.getMessage());
     }
 
     @Test
