@@ -48,9 +48,9 @@ import jdk.incubator.vector.VectorSpecies;
  * separate pass re-reads it (at 7680 x 64, a CQL critic's sampled actions, each pass streams 2 MB). {@link #kernel}
  * always adds a row vector and takes a max after its loop (a plain product adds −0 and takes max with −∞, which keep
  * every bit); the mask has a kernel of its own with the same loop, rather than a branch after the loop. Edge tiles
- * go through the scratch tile and {@code finish}. The NRV = 2 kernels (AVX2) have the same two
- * epilogues: going through the scratch tile cost a hidden-64 FORLER device step 8% on an AVX2 machine, more than the
- * spills of the 24-accumulator kernel (docs/gemm.md). A fused call allocates one small descriptor.
+ * go through the scratch tile and {@code finish}. The NRV = 2 kernels (AVX2) have the same two epilogues: going
+ * through the scratch tile made a hidden-64 FORLER device step 12–18% slower on an AVX2 machine, slower even than the
+ * spilling 24-accumulator kernel with its epilogues (docs/gemm.md). A fused call allocates one small descriptor.
  *
  * <p>Threads: products of at least {@link #PARALLEL_FLOPS} (2·m·n·(k + 4)) are split into chunks of MR-row groups, or
  * of NR-column panels when A has few rows, claimed dynamically by the calling thread and {@code threads − 1} shared
