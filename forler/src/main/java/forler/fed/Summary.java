@@ -332,6 +332,106 @@ public final class Summary {
         }
     }
 
+    // ------------------------------------------------------------------ progress
+
+    /**
+     * Seconds per logged row (a round; an offline run's evaluation) of a run: the sum of {@code wall_s}'s increments
+     * over its rows. {@code wall_s} counts from the start of the process that wrote the row, so a drop marks a
+     * {@code --resume} and that row counts from zero. NaN when the last row has no {@code wall_s}.
+     */
+    public static double wallPerRound(List<Map<String, Double>> rows) {
+        if (rows.isEmpty() || rows.get(rows.size() - 1).get("wall_s") == null) return Double.NaN;
+        double total = 0, previous = 0;
+        for (Map<String, Double> r : rows) {
+            Double w = r.get("wall_s");
+            if (w == null || w.isNaN()) continue;
+            total += w >= previous ? w - previous : w;
+            previous = w;
+        }
+        return total / rows.size();
+    }
+
+    /**
+     * Where the runs under {@code dir} stand ({@code forler report --progress}), unfinished ones welcome, nothing
+     * written: per experiment folder a table with each run's rounds done of those asked, its last evaluation (global
+     * and local mean), its score so far under {@code rule}, its seconds per round (from {@link #wallPerRound}), the time
+     * its remaining rounds take at that pace and whether a checkpoint waits for {@code --resume}; then the seeds that a
+     * variant asks for without a folder yet, and the total left at one run at a time (a run not started at its
+     * variant's pace).
+     */
+    public static void progress(Path dir, Rule rule, java.io.PrintWriter out) throws IOException {
+        for (Map.Entry<Path, List<Run>> e : find(dir).entrySet()) {
+            List<Run> runs = e.getValue();
+            out.println(e.getKey() + " (" + runs.get(0).experiment() + "; score so far: " + rule.describe().replace(", mean ± std over seeds", "") + ")");
+            out.println("| variant | seed | done | last evaluation: global, local mean | score so far | s per round | left | checkpoint |");
+            out.println("|---|---|---|---|---|---|---|---|");
+            Map<String, List<Run>> byVariant = new LinkedHashMap<>();
+            for (Run r : runs) byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r);
+            double left = 0;
+            int finished = 0, asked = 0;
+            List<String> notStarted = new ArrayList<>();
+            for (Map.Entry<String, List<Run>> v : byVariant.entrySet()) {
+                double pace = 0;
+                int paced = 0;
+                long rowsAsked = 0;
+                for (Run r : v.getValue()) {
+                    long total = rowsAsked(r), done = r.rows().size();
+                    rowsAsked = Math.max(rowsAsked, total);
+                    double perRow = wallPerRound(r.rows()), rest = perRow * Math.max(0, total - done);
+                    if (!Double.isNaN(perRow)) { pace += perRow; paced++; }
+                    if (done >= total) finished++; else left += rest;
+                    List<Map<String, Double>> evaluated = r.rows().stream().filter(x -> !Double.isNaN(x.getOrDefault("global_score", Double.NaN))).toList();
+                    Map<String, Double> last = evaluated.isEmpty() ? null : evaluated.get(evaluated.size() - 1);
+                    double soFar;
+                    try {
+                        soFar = evaluated.isEmpty() ? Double.NaN : rule.stat().of(rule.select(r.rows(), r.dir()), "global_score");
+                    } catch (IllegalArgumentException none) { // --rounds A:B not reached yet
+                        soFar = Double.NaN;
+                    }
+                    String unit = r.offline() ? " steps" : " rounds";
+                    long doneUnits = r.offline() && last != null ? last.get("round").longValue() : done;
+                    long totalUnits = r.offline() ? Long.parseLong(r.info().getOrDefault("steps", "0")) : total;
+                    out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s |%n", r.variant(), r.seed(),
+                            doneUnits + " of " + totalUnits + unit,
+                            last == null ? "—" : String.format(Locale.ROOT, "%s %d: %.1f, %s", r.offline() ? "step" : "round",
+                                    last.get("round").longValue(), last.get("global_score"), fmt(last.get("local_score_mean"))),
+                            fmt(soFar), Double.isNaN(perRow) ? "—" : String.format(Locale.ROOT, "%.2f", perRow), done >= total ? "finished" : duration(rest),
+                            Files.exists(r.dir().resolve("checkpoint.safetensors")) ? "yes" : "no");
+                }
+                Run any = v.getValue().get(0);
+                int missing = Math.max(0, any.seeds() - v.getValue().size());
+                asked += v.getValue().size() + missing;
+                if (missing > 0) {
+                    notStarted.add(v.getKey() + " (" + missing + " of " + any.seeds() + " seeds)");
+                    left += paced == 0 ? Double.NaN : missing * rowsAsked * pace / paced;
+                }
+            }
+            if (!notStarted.isEmpty()) out.println("not started: " + String.join(", ", notStarted));
+            out.println(finished + " of " + asked + " runs finished; left: " + duration(left) + " at one run at a time, at each variant's pace so far");
+            out.println();
+        }
+    }
+
+    /** Rows a finished run logs: its rounds, or an offline run's evaluations (steps / evaluation period, from its rows). */
+    private static long rowsAsked(Run r) {
+        if (!r.offline()) return Long.parseLong(r.info().getOrDefault("rounds", Integer.toString(r.rows().size())));
+        long steps = Long.parseLong(r.info().getOrDefault("steps", "0"));
+        List<Map<String, Double>> rows = r.rows();
+        if (rows.isEmpty()) return 1;
+        double first = rows.get(0).get("round"), period = rows.size() > 1 ? rows.get(1).get("round") - first : first;
+        return period <= 0 ? rows.size() : Math.max(rows.size(), Math.round(steps / period));
+    }
+
+    private static String fmt(Double x) { return x == null || x.isNaN() ? "—" : String.format(Locale.ROOT, "%.1f", x); }
+
+    /** Seconds as "3 h 05 min", "12 min" or "40 s"; "?" when unknown. */
+    static String duration(double s) {
+        if (Double.isNaN(s)) return "?";
+        long m = Math.round(s / 60);
+        if (s < 60) return Math.round(s) + " s";
+        return m < 60 ? m + " min" : String.format(Locale.ROOT, "%d h %02d min", m / 60, m % 60);
+    }
+
     // ------------------------------------------------------------------ the summary
 
     /**
@@ -471,8 +571,7 @@ public final class Summary {
             l[s] = rule.stat().of(rows, "local_score_mean");
             lg[s] = rule.stat().of(goodLocal(rows, devices(r), kinds(r)), "local_good");
             qe[s] = mean(rows, "device_q_evals_per_state");
-            Double w = r.rows().get(r.rows().size() - 1).get("wall_s");
-            wall[s] = w == null ? Double.NaN : w / r.rows().size();
+            wall[s] = wallPerRound(r.rows());
         }
         Map<String, Double> v = new LinkedHashMap<>();
         v.put("x", runs.get(0).x());

@@ -62,6 +62,19 @@ class ReportCommandTest {
         assertTrue(readme.contains("- command: `forler experiment e7 --seeds 2 ") && readme.contains("as 2 shards") && !readme.contains("--shard 1/2") && !readme.contains("--shard 2/2"), readme);
         assertTrue(readme.contains("| --local-steps | 2 |") && readme.contains("- code version: "), readme);
 
+        // a second command into a folder (here --resume) writes its README again: a user's section kept, both commands listed
+        Path whole7 = whole.resolve("e7/README.md");
+        String first = Files.readString(whole7);
+        assertTrue(first.contains(ExperimentReadme.LOG + "\n\n- ") && first.contains(": `forler experiment e7 --seeds 2 "), first);
+        Files.writeString(whole7, first.replace(ExperimentReadme.LOG, "## Notes\n\nmine\n\n" + ExperimentReadme.LOG));
+        assertEquals(0, forler(tinyE7(dir, whole, "--resume")).code());
+        String again = Files.readString(whole7);
+        assertTrue(again.contains("\n## Notes\n\nmine\n\n" + ExperimentReadme.LOG + "\n\n"), again);
+        List<String> log = again.substring(again.indexOf(ExperimentReadme.LOG)).lines().filter(l -> l.startsWith("- ")).toList();
+        assertEquals(2, log.size(), again);
+        assertTrue(log.get(1).contains(" --resume`; ") && !log.get(0).contains("--resume"), again);
+        assertEquals(1, again.split("\\| --local-steps \\| 2 \\|", -1).length - 1, "one settings table: " + again);
+
         Path curve = sharded.resolve("e7/pendulum/delta-2/seed-1/curve.png");
         Files.delete(curve);
         assertEquals(0, forler("report", sharded.toString(), "--curves").code());
@@ -217,5 +230,51 @@ class ReportCommandTest {
         refused(forler(tinyE7(dir, dir.resolve("e7"), "--steps", "10")), "--steps is the offline experiment's");
         refused(forler("experiment", "offline", "--algos", "sacn", "--out", dir.resolve("x").toString()), "--algos", "sacn");
         refused(forler("experiment", "offline", "--rounds", "5", "--out", dir.resolve("x").toString()), "--rounds is not a setting of `forler experiment offline`");
+    }
+
+    /**
+     * {@code report --progress} on a copy of the committed paper-budget hopper Fed-TD3BC runs, one cut back to 500
+     * rounds with a checkpoint beside it, one removed: each run's rounds, last evaluation and score so far as its log
+     * says, the missing seed listed, nothing written.
+     */
+    @Test
+    void progressShowsWhereUnfinishedRunsStand(@TempDir Path dir) throws Exception {
+        Path from = Path.of("..", "results", "e1-paper", "e1", "hopper", "fedtd3bc-hopper"), v = dir.resolve("e1/hopper/fedtd3bc-hopper");
+        Files.createDirectories(v);
+        Files.copy(from.resolve("variant.json"), v.resolve("variant.json"));
+        for (int s = 0; s < 2; s++) {
+            Files.createDirectories(v.resolve("seed-" + s));
+            for (String f : List.of("rounds.csv", "rounds.json")) Files.copy(from.resolve("seed-" + s).resolve(f), v.resolve("seed-" + s).resolve(f));
+        }
+        Path cut = v.resolve("seed-1/rounds.csv");
+        Files.write(cut, Files.readAllLines(cut).subList(0, 501));
+        Files.writeString(v.resolve("seed-1/checkpoint.safetensors"), "");
+        List<java.util.Map<String, Double>> rows = forler.io.RunLog.readCsv(cut);
+        List<java.util.Map<String, Double>> evaluated = rows.stream().filter(r -> !Double.isNaN(r.get("global_score"))).toList();
+        double soFar = evaluated.subList(evaluated.size() - 3, evaluated.size()).stream().mapToDouble(r -> r.get("global_score")).average().orElseThrow();
+        java.util.Map<String, Double> last = evaluated.get(evaluated.size() - 1);
+        List<Path> before;
+        try (Stream<Path> s = Files.walk(dir)) { before = s.sorted().toList(); }
+
+        MainTest.Outcome o = forler("report", dir.toString(), "--progress");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("| fedtd3bc-hopper | 0 | 1000 of 1000 rounds |"), o.out());
+        assertTrue(o.out().contains(String.format(java.util.Locale.ROOT, "| fedtd3bc-hopper | 1 | 500 of 1000 rounds | round %d: %.1f, %.1f | %.1f |",
+                last.get("round").longValue(), last.get("global_score"), last.get("local_score_mean"), soFar)), o.out());
+        assertTrue(o.out().lines().anyMatch(l -> l.startsWith("| fedtd3bc-hopper | 0 |") && l.endsWith("| finished | no |")), o.out());
+        assertTrue(o.out().lines().anyMatch(l -> l.startsWith("| fedtd3bc-hopper | 1 |") && l.endsWith(" | yes |") && !l.contains("finished")), o.out());
+        assertTrue(o.out().contains("not started: fedtd3bc-hopper (1 of 3 seeds)"), o.out());
+        assertTrue(o.out().contains("1 of 3 runs finished"), o.out());
+        try (Stream<Path> s = Files.walk(dir)) { assertEquals(before, s.sorted().toList(), "--progress writes nothing"); }
+        refused(forler("report", dir.toString()), "seed-1 in", "is unfinished (500 of 1000 rounds)");
+        refused(forler("report", dir.toString(), "--progress", "--curves"), "--progress writes nothing");
+    }
+
+    /** Seconds per round count each row's increment of wall_s, and a drop (a --resume) from zero. */
+    @Test
+    void wallPerRoundCountsAResumedRunsRestart() {
+        List<java.util.Map<String, Double>> rows = new ArrayList<>();
+        for (double w : new double[] {10, 20, 5, 15}) rows.add(java.util.Map.of("wall_s", w));
+        assertEquals((10 + 10 + 5 + 10) / 4.0, forler.fed.Summary.wallPerRound(rows), 1e-12);
     }
 }
