@@ -44,7 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--progress",
             description = "Instead of the summary, print where the runs stand, unfinished ones welcome, and write nothing: per run its rounds "
                     + "done, last evaluation, score so far (--score, --rounds, --stat), seconds per round (an offline run: per evaluation), "
-                    + "the time its remaining rounds take and whether a checkpoint waits for --resume; seeds not started; the total left.")
+                    + "the time its remaining rounds take and whether a checkpoint waits for --resume; the seeds and variants not started; the total left.")
     boolean progress;
 
     @Override

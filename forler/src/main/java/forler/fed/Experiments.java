@@ -127,14 +127,21 @@ public final class Experiments {
     public List<Summary.Line> run(String id) throws Exception {
         List<String> labels = grid(id).stream().map(Variant::label).toList();
         Path dir = out.resolve(id);
+        List<Variant> chosen = selected(id);
+        for (int j = 0; j < chosen.size(); j++) { // every variant with runs in this shard recorded first: `report --progress` lists those not started
+            Variant var = chosen.get(j);
+            boolean mine = false;
+            for (int s = 0; s < seeds; s++) mine |= shard.has(j * seeds + s); // cells are numbered variant by variant, seed by seed
+            if (!mine) continue;
+            Path vdir = Summary.variantDir(dir, var.cell().task(), var.label());
+            Files.createDirectories(vdir);
+            Summary.writeVariant(vdir, id, labels.indexOf(var.label()), var.label(), var.series(), var.x(), seeds); // index: the summary's order
+        }
         int cell = 0, ran = 0;
-        for (Variant var : selected(id)) {
-            int v = labels.indexOf(var.label()); // its place in the whole grid: the summary's order
+        for (Variant var : chosen) {
             Path vdir = Summary.variantDir(dir, var.cell().task(), var.label());
             for (int s = 0; s < seeds; s++, cell++) {
                 if (!shard.has(cell)) continue;
-                Files.createDirectories(vdir);
-                Summary.writeVariant(vdir, id, v, var.label(), var.series(), var.x(), seeds);
                 Path runDir = Summary.runDir(vdir, s);
                 runOnce(var.cell().forSeed(runDir, s), runDir);
                 ran++;

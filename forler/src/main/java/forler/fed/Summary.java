@@ -356,13 +356,25 @@ public final class Summary {
      * written: per experiment folder a table with each run's rounds done of those asked, its last evaluation (global
      * and local mean), its score so far under {@code rule}, its seconds per round (from {@link #wallPerRound}), the time
      * its remaining rounds take at that pace and whether a checkpoint waits for {@code --resume}; then the seeds that a
-     * variant asks for without a folder yet, and the total left at one run at a time (a run not started at its
-     * variant's pace).
+     * variant asks for without a folder yet and the variants {@code forler experiment} recorded (variant.json) without a
+     * run yet, and the total left at one run at a time (a seed not started at its variant's pace).
      */
     public static void progress(Path dir, Rule rule, java.io.PrintWriter out) throws IOException {
-        for (Map.Entry<Path, List<Run>> e : find(dir).entrySet()) {
-            List<Run> runs = e.getValue();
-            out.println(e.getKey() + " (" + runs.get(0).experiment() + "; score so far: " + rule.describe().replace(", mean ± std over seeds", "") + ")");
+        Map<Path, Map<String, String[]>> planned = planned(dir); // experiment folder -> variant -> (experiment, seeds)
+        Map<Path, List<Run>> found = planned.isEmpty() ? find(dir) : new TreeMap<>();
+        if (!planned.isEmpty()) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                if (s.anyMatch(p -> p.getFileName().toString().equals(ROUNDS + ".csv") || p.getFileName().toString().equals(TRAIN + ".csv"))) found = find(dir);
+            }
+        }
+        Set<Path> exps = new TreeSet<>(found.keySet());
+        exps.addAll(planned.keySet());
+        for (Path exp : exps) {
+            List<Run> runs = found.getOrDefault(exp, List.of());
+            Map<String, String[]> unstarted = new LinkedHashMap<>(planned.getOrDefault(exp, Map.of()));
+            runs.forEach(r -> unstarted.remove(r.variant()));
+            String id = runs.isEmpty() ? unstarted.values().iterator().next()[0] : runs.get(0).experiment();
+            out.println(exp + " (" + id + "; score so far: " + rule.describe().replace(", mean ± std over seeds", "") + ")");
             out.println("| variant | seed | done | last evaluation: global, local mean | score so far | s per round | left | checkpoint |");
             out.println("|---|---|---|---|---|---|---|---|");
             Map<String, List<Run>> byVariant = new LinkedHashMap<>();
@@ -406,10 +418,32 @@ public final class Summary {
                     left += paced == 0 ? Double.NaN : missing * rowsAsked * pace / paced;
                 }
             }
+            int unpaced = 0;
+            for (Map.Entry<String, String[]> u : unstarted.entrySet()) {
+                int n = Integer.parseInt(u.getValue()[1]);
+                notStarted.add(u.getKey() + " (" + n + " of " + n + " seeds)");
+                asked += n;
+                unpaced += n;
+            }
             if (!notStarted.isEmpty()) out.println("not started: " + String.join(", ", notStarted));
-            out.println(finished + " of " + asked + " runs finished; left: " + duration(left) + " at one run at a time, at each variant's pace so far");
+            out.println(finished + " of " + asked + " runs finished; left: " + duration(left) + " at one run at a time, at each variant's pace so far"
+                    + (unpaced > 0 ? ", and the " + unpaced + " runs of the variants not started yet" : ""));
             out.println();
         }
+    }
+
+    /** The variants {@code forler experiment} recorded under {@code dir} (variant.json): experiment folder -> variant -> (experiment, seeds). */
+    private static Map<Path, Map<String, String[]>> planned(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such folder: give a folder that `forler experiment --out` wrote");
+        Map<Path, Map<String, String[]>> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().equals(VARIANT)).sorted().toList()) {
+                Map<String, String> v = RunLog.readInfo(p);
+                m.computeIfAbsent(p.getParent().getParent().getParent(), k -> new LinkedHashMap<>())
+                        .put(v.get("variant"), new String[] {v.get("experiment"), v.get("seeds")});
+            }
+        }
+        return m;
     }
 
     /** Rows a finished run logs: its rounds, or an offline run's evaluations (steps / evaluation period, from its rows). */

@@ -253,6 +253,9 @@ class ReportCommandTest {
         List<java.util.Map<String, Double>> evaluated = rows.stream().filter(r -> !Double.isNaN(r.get("global_score"))).toList();
         double soFar = evaluated.subList(evaluated.size() - 3, evaluated.size()).stream().mapToDouble(r -> r.get("global_score")).average().orElseThrow();
         java.util.Map<String, Double> last = evaluated.get(evaluated.size() - 1);
+        Path planned = dir.resolve("e1/hopper/fedora-hopper"); // a variant `forler experiment` recorded but has not started
+        Files.createDirectories(planned);
+        Files.copy(from.resolveSibling("fedora-hopper").resolve("variant.json"), planned.resolve("variant.json"));
         List<Path> before;
         try (Stream<Path> s = Files.walk(dir)) { before = s.sorted().toList(); }
 
@@ -263,8 +266,8 @@ class ReportCommandTest {
                 last.get("round").longValue(), last.get("global_score"), last.get("local_score_mean"), soFar)), o.out());
         assertTrue(o.out().lines().anyMatch(l -> l.startsWith("| fedtd3bc-hopper | 0 |") && l.endsWith("| finished | no |")), o.out());
         assertTrue(o.out().lines().anyMatch(l -> l.startsWith("| fedtd3bc-hopper | 1 |") && l.endsWith(" | yes |") && !l.contains("finished")), o.out());
-        assertTrue(o.out().contains("not started: fedtd3bc-hopper (1 of 3 seeds)"), o.out());
-        assertTrue(o.out().contains("1 of 3 runs finished"), o.out());
+        assertTrue(o.out().contains("not started: fedtd3bc-hopper (1 of 3 seeds), fedora-hopper (3 of 3 seeds)"), o.out());
+        assertTrue(o.out().contains("1 of 6 runs finished") && o.out().contains("and the 3 runs of the variants not started yet"), o.out());
         try (Stream<Path> s = Files.walk(dir)) { assertEquals(before, s.sorted().toList(), "--progress writes nothing"); }
         refused(forler("report", dir.toString()), "seed-1 in", "is unfinished (500 of 1000 rounds)");
         refused(forler("report", dir.toString(), "--progress", "--curves"), "--progress writes nothing");
