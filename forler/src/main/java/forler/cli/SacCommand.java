@@ -53,6 +53,12 @@ public final class SacCommand implements Callable<Integer> {
                     + "from the checkpoint's first STEP transitions (for a run whose medium level was set too high), then exit.")
     Long mediumFrom;
 
+    @Option(names = "--stop-at-score", paramLabel = "SCORE",
+            description = "Stop after the first evaluation whose normalised score (0 = random, 100 = expert) reaches SCORE, "
+                    + "its policies and checkpoint written as at the last step (D4RL: 10^6 steps or until the expert bar holds); "
+                    + "--resume without it carries on bit for bit. Default: run all --steps.")
+    Double stopAtScore;
+
     @Option(names = "--hidden", defaultValue = "256", description = "Hidden width of actor and critics (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -87,7 +93,8 @@ public final class SacCommand implements Callable<Integer> {
         }
         if (warmupHold < 1) throw new IllegalArgumentException("--warmup-hold must be at least 1, got " + warmupHold);
         cfg = cfg.withWarmupHold(warmupHold);
-        var training = new OnlineTraining(new OnlineTraining.Options(task, cfg, steps, seed, out, resume, evalEvery, evalEpisodes, medium),
+        var training = new OnlineTraining(new OnlineTraining.Options(task, cfg, steps, seed, out, resume, evalEvery, evalEpisodes, medium,
+                stopAtScore != null ? stopAtScore : Double.NaN),
                 spec.commandLine().getOut());
         if (mediumFrom != null) training.mediumFrom(mediumFrom);
         else training.run();

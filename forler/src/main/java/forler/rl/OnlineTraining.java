@@ -36,7 +36,9 @@ import java.util.Map;
  *   policy-final.safetensors  the actor at the last step
  * </pre>
  * A run stopped at any point continues with {@code resume} from its last checkpoint with the same numbers as an
- * uninterrupted run ({@link Sac#load}); the evaluation rows after the checkpoint are dropped.
+ * uninterrupted run ({@link Sac#load}); the evaluation rows after the checkpoint are dropped. With a stop score
+ * (D4RL trained its experts for 10⁶ steps "or until the expert bar holds") the run ends after the first evaluation that
+ * reaches it, as if that step were the last; {@code resume} without it carries on from there, bit for bit.
  * The offline counterpart is {@link OfflineTraining}.
  */
 public final class OnlineTraining {
@@ -50,7 +52,8 @@ public final class OnlineTraining {
             boolean resume,      // continue from out/checkpoint.safetensors (fresh when there is none)
             long evalEvery,      // E: evaluate, snapshot and checkpoint every E steps and at the last
             int evalEpisodes,
-            double mediumLevel) { // mean evaluation return at which policy-medium and medium-replay are saved
+            double mediumLevel,  // mean evaluation return at which policy-medium and medium-replay are saved
+            double stopAtScore) { // stop after the first evaluation whose normalised score reaches this (NaN: run all S steps)
         public Options {
             if (steps <= 0 || evalEvery <= 0 || evalEpisodes <= 0)
                 throw new IllegalArgumentException("--steps, --eval-every and --eval-episodes must be positive");
@@ -141,11 +144,17 @@ public final class OnlineTraining {
                         best = e.mean();
                         saveActor(sac, o.out().resolve("policy-expert.safetensors"), "expert", m);
                     }
-                    if (last) saveActor(sac, o.out().resolve("policy-final.safetensors"), "final", m);
+                    boolean stop = info.normalizedScore(e.mean()) >= o.stopAtScore(); // false for NaN
+                    if (last || stop) saveActor(sac, o.out().resolve("policy-final.safetensors"), "final", m);
                     StateDict d = sac.state();
                     d.scalar("run.wall_s", wall).scalar("run.best_return", best);
                     d.meta.put("run.medium_saved", Boolean.toString(mediumSaved));
                     d.save(ckpt);
+                    if (stop && !last) {
+                        log.printf(Locale.ROOT, "step %d: normalised score %.1f reached the stop score %.1f; stopping (--resume continues)%n",
+                                sac.steps(), info.normalizedScore(e.mean()), o.stopAtScore());
+                        break;
+                    }
                 }
             }
             log.printf(Locale.ROOT, "done: %d steps, best evaluation %.2f, %.0f s of training%n", sac.steps(), best,

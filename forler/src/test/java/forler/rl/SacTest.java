@@ -9,6 +9,7 @@ import forler.engine.Tensor;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.io.RunLog;
 import forler.io.StateDict;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -131,6 +132,25 @@ class SacTest {
         assertSameBits(StateDict.read(split.resolve("snapshots/actor-300.safetensors")), medium, "");
         assertEquals(300, D4rlIO.read(split.resolve("medium-replay.hdf5")).size());
         assertEquals(evals, Files.readAllLines(split.resolve(OnlineTraining.EVALS)), "--medium-from trains nothing");
+    }
+
+    /** --stop-at-score ends the run at the first evaluation that reaches it; --resume without it gives the uninterrupted run's bits. */
+    @Test
+    void stopAtScoreEndsAtTheFirstEvaluationThatReachesIt(@TempDir Path dir) throws Exception {
+        String[] common = {"--task", "pendulum", "--seed", "4", "--hidden", "16", "--learning-starts", "50", "--eval-every", "100",
+                "--eval-episodes", "1", "--save-medium-at", "1e9"};
+        Path straight = dir.resolve("straight"), stopped = dir.resolve("stopped");
+        assertEquals(0, sac(concat(common, "--steps", "300", "--out", straight.toString())));
+        // pendulum's normalised scores are above −1000: the first evaluation (step 100) reaches it
+        assertEquals(0, sac(concat(common, "--steps", "300", "--stop-at-score", "-1000", "--out", stopped.toString())));
+        assertEquals(2, Files.readAllLines(stopped.resolve(OnlineTraining.EVALS)).size(), "header + the evaluation at step 100");
+        assertEquals("100", StateDict.read(stopped.resolve("policy-final.safetensors")).meta.get("step"));
+        assertEquals(0, sac(concat(common, "--steps", "300", "--stop-at-score", "1e9", "--out", stopped.toString(), "--resume")));
+        assertSameBits(StateDict.read(straight.resolve(OnlineTraining.CHECKPOINT)), StateDict.read(stopped.resolve(OnlineTraining.CHECKPOINT)), "learner.");
+        for (String col : List.of("step", "return_mean", "critic_loss")) { // wall_s differs
+            assertEquals(RunLog.readCsv(straight.resolve(OnlineTraining.EVALS)).stream().map(r -> r.get(col)).toList(),
+                    RunLog.readCsv(stopped.resolve(OnlineTraining.EVALS)).stream().map(r -> r.get(col)).toList(), col);
+        }
     }
 
     @Test
