@@ -84,10 +84,22 @@ final class ExperimentReadme {
         return next < 0 ? log : log + "\n" + sections.substring(end);
     }
 
-    /** {@code FORLER_CODE_VERSION} (set in the container image), else {@code git describe --always --dirty} of the working folder, else the jar's version. */
+    /**
+     * {@code FORLER_CODE_VERSION} (set in the container image), else the version the build recorded
+     * ({@code forler/code-version.txt}: the commit the classes were built from, which a jar copied elsewhere or
+     * built before later commits keeps), else {@code git describe --always --dirty} of the working folder, else the
+     * jar's version.
+     */
     static String codeVersion() {
         String env = System.getenv("FORLER_CODE_VERSION");
         if (env != null && !env.isBlank()) return env;
+        try (var in = ExperimentReadme.class.getResourceAsStream("/forler/code-version.txt")) {
+            if (in != null) {
+                String v = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (!v.isEmpty()) return v + " (build)";
+            }
+        } catch (IOException e) { // unreadable: ask git
+        }
         try {
             Process p = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
             String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
