@@ -196,7 +196,7 @@ public final class Summary {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such folder: give a folder that `forler experiment --out` wrote");
         List<Path> csvs;
         try (Stream<Path> s = Files.walk(dir)) {
-            csvs = s.filter(p -> p.getFileName().toString().equals(ROUNDS + ".csv") || p.getFileName().toString().equals(TRAIN + ".csv")).sorted().toList();
+            csvs = s.filter(p -> isLog(p.getFileName().toString())).sorted().toList();
         }
         Map<Path, List<Run>> byExp = new TreeMap<>();
         Map<Path, Map<String, String[]>> oldVariants = new LinkedHashMap<>();
@@ -233,6 +233,9 @@ public final class Summary {
         byExp.values().forEach(l -> l.sort(Comparator.comparingInt(Run::index).thenComparing(Run::variant).thenComparingInt(Run::seed)));
         return byExp;
     }
+
+    /** A run's log: rounds.csv (federated) or train.csv (offline). */
+    private static boolean isLog(String fileName) { return fileName.equals(ROUNDS + ".csv") || fileName.equals(TRAIN + ".csv"); }
 
     /**
      * An offline run's evaluations (train.csv: step, score, wall_s, …) as the rows of a federated one: the step as
@@ -360,20 +363,17 @@ public final class Summary {
      * run yet, and the total left at one run at a time (a seed not started at its variant's pace).
      */
     public static void progress(Path dir, Rule rule, java.io.PrintWriter out) throws IOException {
-        Map<Path, Map<String, String[]>> planned = planned(dir); // experiment folder -> variant -> (experiment, seeds)
-        Map<Path, List<Run>> found = planned.isEmpty() ? find(dir) : new TreeMap<>();
-        if (!planned.isEmpty()) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                if (s.anyMatch(p -> p.getFileName().toString().equals(ROUNDS + ".csv") || p.getFileName().toString().equals(TRAIN + ".csv"))) found = find(dir);
-            }
-        }
+        Map<Path, Map<String, Planned>> planned = planned(dir); // experiment folder -> variant -> what it asks for
+        boolean anyRun;
+        try (Stream<Path> s = Files.walk(dir)) { anyRun = s.anyMatch(p -> isLog(p.getFileName().toString())); }
+        Map<Path, List<Run>> found = anyRun || planned.isEmpty() ? find(dir) : Map.of(); // find refuses a folder with neither
         Set<Path> exps = new TreeSet<>(found.keySet());
         exps.addAll(planned.keySet());
         for (Path exp : exps) {
             List<Run> runs = found.getOrDefault(exp, List.of());
-            Map<String, String[]> unstarted = new LinkedHashMap<>(planned.getOrDefault(exp, Map.of()));
+            Map<String, Planned> unstarted = new LinkedHashMap<>(planned.getOrDefault(exp, Map.of()));
             runs.forEach(r -> unstarted.remove(r.variant()));
-            String id = runs.isEmpty() ? unstarted.values().iterator().next()[0] : runs.get(0).experiment();
+            String id = runs.isEmpty() ? unstarted.values().iterator().next().experiment() : runs.get(0).experiment();
             out.println(exp + " (" + id + "; score so far: " + rule.describe().replace(", mean ± std over seeds", "") + ")");
             out.println("| variant | seed | done | last evaluation: global, local mean | score so far | s per round | left | checkpoint |");
             out.println("|---|---|---|---|---|---|---|---|");
@@ -419,8 +419,8 @@ public final class Summary {
                 }
             }
             int unpaced = 0;
-            for (Map.Entry<String, String[]> u : unstarted.entrySet()) {
-                int n = Integer.parseInt(u.getValue()[1]);
+            for (Map.Entry<String, Planned> u : unstarted.entrySet()) {
+                int n = u.getValue().seeds();
                 notStarted.add(u.getKey() + " (" + n + " of " + n + " seeds)");
                 asked += n;
                 unpaced += n;
@@ -432,15 +432,18 @@ public final class Summary {
         }
     }
 
-    /** The variants {@code forler experiment} recorded under {@code dir} (variant.json): experiment folder -> variant -> (experiment, seeds). */
-    private static Map<Path, Map<String, String[]>> planned(Path dir) throws IOException {
+    /** A variant {@code forler experiment} recorded (variant.json): its experiment and the seeds it asks for. */
+    private record Planned(String experiment, int seeds) {}
+
+    /** The variants recorded under {@code dir}, by experiment folder and name. */
+    private static Map<Path, Map<String, Planned>> planned(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such folder: give a folder that `forler experiment --out` wrote");
-        Map<Path, Map<String, String[]>> m = new TreeMap<>();
+        Map<Path, Map<String, Planned>> m = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(p -> p.getFileName().toString().equals(VARIANT)).sorted().toList()) {
                 Map<String, String> v = RunLog.readInfo(p);
                 m.computeIfAbsent(p.getParent().getParent().getParent(), k -> new LinkedHashMap<>())
-                        .put(v.get("variant"), new String[] {v.get("experiment"), v.get("seeds")});
+                        .put(v.get("variant"), new Planned(v.get("experiment"), Integer.parseInt(v.get("seeds"))));
             }
         }
         return m;
