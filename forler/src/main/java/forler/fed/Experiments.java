@@ -122,7 +122,8 @@ public final class Experiments {
     /**
      * Runs this shard's cells of experiment {@code id} (e1 … e7); unsharded, then writes the summary and returns its
      * lines (a shard returns none: {@code forler report} merges the shards). With {@link #withVariants} only the named
-     * variants run (the cells are numbered over them), the summary covers the variants found in the folder.
+     * variants run (the cells are numbered over them), and the summary is written by the part that finds every run of
+     * the experiment complete in the folder; an earlier part returns none and says what is left.
      */
     public List<Summary.Line> run(String id) throws Exception {
         List<String> labels = grid(id).stream().map(Variant::label).toList();
@@ -152,7 +153,24 @@ public final class Experiments {
                     ran, cell, dir);
             return List.of();
         }
+        List<String> others = only.isEmpty() ? List.of() : unfinished(id);
+        if (!others.isEmpty()) { // a part (--variants) done before the rest: a summary of the finished variants alone would mislead
+            log.printf("%s: the runs of %s are done; %d other runs of the experiment are not (%s%s): once they are, forler report %s%n", id,
+                    String.join(",", only), others.size(), others.get(0), others.size() > 1 ? ", …" : "", dir);
+            return List.of();
+        }
         return Summary.report(dir, Summary.Rule.DEFAULT, java.util.EnumSet.allOf(Summary.Policy.class), log);
+    }
+
+    /** The runs of experiment {@code id}'s whole grid (every variant, not only --variants) that its folder does not hold complete. */
+    private List<String> unfinished(String id) throws IOException {
+        List<String> pending = new ArrayList<>();
+        for (Variant var : grid(id))
+            for (int s = 0; s < seeds; s++) {
+                Path csv = Summary.runDir(Summary.variantDir(out.resolve(id), var.cell().task(), var.label()), s).resolve(var.cell().log() + ".csv");
+                if (!Files.exists(csv) || !var.cell().complete(RunLog.readCsv(csv))) pending.add(var.label() + " seed " + s);
+            }
+        return pending;
     }
 
     /** The labels of the variants of {@code id} this process runs; refuses an unknown name given to {@link #withVariants}. */

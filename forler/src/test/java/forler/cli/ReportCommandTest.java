@@ -235,6 +235,17 @@ class ReportCommandTest {
         refused(forler("experiment", "offline", "--rounds", "5", "--out", dir.resolve("x").toString()), "--rounds is not a setting of `forler experiment offline`");
     }
 
+    /** An experiment run in two parts (--variants) into one folder: the first writes no summary, the second the whole one's. */
+    @Test
+    void partsGiveTheSummaryOnceEveryVariantIsDone(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole"), parts = dir.resolve("parts");
+        assertEquals(0, forler(tinyE7(dir, whole)).code());
+        assertEquals(0, forler(tinyE7(dir, parts, "--variants", "delta-1,delta-2")).code());
+        assertTrue(Files.notExists(parts.resolve("e7/summary.csv")), "a summary of 2 of the 5 variants would mislead");
+        assertEquals(0, forler(tinyE7(dir, parts, "--variants", "delta-5,delta-10,delta-20")).code());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("e7/summary.csv")), Files.readAllBytes(parts.resolve("e7/summary.csv")));
+    }
+
     /**
      * {@code report --progress} on a copy of the committed paper-budget hopper Fed-TD3BC runs, one cut back to 500
      * rounds with a checkpoint beside it, one removed: each run's rounds, last evaluation and score so far as its log
