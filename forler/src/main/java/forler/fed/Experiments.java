@@ -155,7 +155,7 @@ public final class Experiments {
         }
         List<String> others = only.isEmpty() ? List.of() : unfinished(id);
         if (!others.isEmpty()) { // a part (--variants) done before the rest: a summary of the finished variants alone would mislead
-            log.printf("%s: the runs of %s are done; %d other runs of the experiment are not (%s%s): once they are, forler report %s%n", id,
+            log.printf("%s: the runs of %s are done; %d other runs of the experiment are not done yet (%s%s): once they are, forler report %s%n", id,
                     String.join(",", only), others.size(), others.get(0), others.size() > 1 ? ", …" : "", dir);
             return List.of();
         }
