@@ -148,12 +148,19 @@ public final class RunLog {
 
     private static String unquote(String s) { return s.replaceAll("\\\\(.)", "$1"); }
 
-    /** Whole numbers (round, steps, counts) as integers, anything else with 6 significant digits. */
+    /**
+     * Whole numbers (round, steps, counts) as integers, anything else with 6 significant digits, and a value whose
+     * 6 digits are a whole number (62.0000, 1.23457e+06) as that integer: what {@link #readCsv} reads back is then
+     * written again as the same text, so a resumed run rewrites its earlier rows unchanged.
+     */
     public static String num(Double v) {
         if (v == null) return "";
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString(v.longValue());
-        return String.format(Locale.ROOT, "%.6g", v);
+        String s = whole(v) ? Long.toString(v.longValue()) : String.format(Locale.ROOT, "%.6g", v);
+        double back = Double.parseDouble(s);
+        return whole(back) ? Long.toString((long) back) : s;
     }
+
+    private static boolean whole(double v) { return v == Math.rint(v) && Math.abs(v) < 1e15; }
 
     private static String jsonNum(Double v) { return v == null || v.isNaN() || v.isInfinite() ? "null" : num(v); }
 

@@ -46,4 +46,20 @@ class RunLogTest {
         log.flush();
         assertEquals(fresh(dir.resolve("f4"), log.rows()), List.of(Files.readString(a.resolve("rounds.csv")), Files.readString(a.resolve("rounds.json"))));
     }
+
+    @Test
+    void aLogReadBackForResumeIsWrittenAgainAsTheSameText(@TempDir Path dir) throws Exception {
+        // 62.00000001: a float count divided (q-evaluations per state), 1234567.8: a large wall time, both written
+        // before as "62.0000" and "1.23457e+06" and rewritten as "62" and "1234570" on every --resume
+        RunLog log = new RunLog(dir, "rounds");
+        log.add(row("round", 0.0, "q", 62.00000001, "wall_s", 1234567.8, "loss", 0.000123456789, "score", Double.NaN));
+        log.add(row("round", 1.0, "q", -3.99999999, "wall_s", 2.5e-7, "loss", 1e20, "score", 97.25));
+        String csv = Files.readString(dir.resolve("rounds.csv")), json = Files.readString(dir.resolve("rounds.json"));
+        assertEquals("round,q,wall_s,loss,score\n0,62,1234570,0.000123457,NaN\n1,-4,2.50000e-07,1.00000e+20,97.2500\n", csv);
+        RunLog again = new RunLog(dir, "rounds");
+        again.restore(RunLog.readCsv(dir.resolve("rounds.csv")));
+        again.flush();
+        assertEquals(csv, Files.readString(dir.resolve("rounds.csv")));
+        assertEquals(json, Files.readString(dir.resolve("rounds.json")));
+    }
 }
