@@ -155,7 +155,8 @@ public final class RunLog {
      */
     public static String num(Double v) {
         if (v == null) return "";
-        String s = whole(v) ? Long.toString(v.longValue()) : String.format(Locale.ROOT, "%.6g", v);
+        if (whole(v)) return Long.toString(v.longValue());
+        String s = String.format(Locale.ROOT, "%.6g", v);
         double back = Double.parseDouble(s);
         return whole(back) ? Long.toString((long) back) : s;
     }
