@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * The shipped MuJoCo behaviour policies (docs/behaviour-policies.md) reach their recorded returns on the real
  * simulator. Measured 2026-12-06, 50 episodes, seed 0, deterministic (SAC, hidden 256): hopper medium 984.8 ± 25.6
  * (normalised 30.9), expert 3006.8 ± 493.5 (93.0), halfcheetah medium 3532.7 ± 116.5 (30.7), expert 11313.7 ± 76.8
- * (93.4), walker2d medium 1355.8 ± 596.6 (29.5), expert 4254.2 ± 351.0 (92.6); ant (2026-11-29, 20 episodes, hidden 64) medium
- * 933.5 ± 411.8, expert 1316.8 ± 417.0. Here 3 episodes each,
+ * (93.4), walker2d medium 1355.8 ± 596.6 (29.5), expert 4254.2 ± 351.0 (92.6); 2026-12-07: ant medium 1009.2 ± 573.2
+ * (31.7), expert 3490.9 ± 715.1 (90.8). Here 3 episodes each,
  * thresholds with a wide margin. Skipped without libmujoco (`.ci/run` installs it).
  */
 class MuJoCoBehaviourPoliciesTest {
@@ -39,15 +39,20 @@ class MuJoCoBehaviourPoliciesTest {
         assertEquals(p.recordedReturn(), fresh, tol, task + " " + kind + " vs its recorded " + p.meta().get("return_episodes") + "-episode return");
     }
 
-    /** Medium at 20–45 normalised, expert ≥ 90 (D4RL's levels), each near its recorded 50-episode return. */
+    /**
+     * D4RL's levels on the recorded 50-episode returns (expert ≥ 90 normalised, medium 30–40% of it: what `behaviour
+     * ship` chose by), and a fresh evaluation of each file near its record. The levels are read from the record, not
+     * from the 3 fresh episodes: ant's medium spreads by ± 573 over 50 episodes, so 3 of them can sit anywhere from 10
+     * to 50 normalised.
+     */
     private static void mediumAndExpertAtD4rlLevels(String task) {
-        double m = ret(task, "medium"), e = ret(task, "expert");
         Tasks.Info info = Tasks.info(task);
-        double mn = info.normalizedScore(m), en = info.normalizedScore(e);
-        assertTrue(mn > 20 && mn < 45, task + " medium normalised " + mn + " (return " + m + ")");
-        assertTrue(en >= 90, task + " expert normalised " + en + " (return " + e + ")");
-        nearRecorded(task, "medium", m);
-        nearRecorded(task, "expert", e);
+        double mn = info.normalizedScore(BehaviourPolicies.get(task, "medium").recordedReturn());
+        double en = info.normalizedScore(BehaviourPolicies.get(task, "expert").recordedReturn());
+        assertTrue(en >= 90, task + " expert's recorded normalised score " + en);
+        assertTrue(mn >= 0.30 * en && mn <= 0.40 * en, task + " medium's recorded normalised score " + mn + " vs expert's " + en);
+        nearRecorded(task, "medium", ret(task, "medium"));
+        nearRecorded(task, "expert", ret(task, "expert"));
     }
 
     @Test
@@ -60,13 +65,7 @@ class MuJoCoBehaviourPoliciesTest {
     void walker2dMediumAndExpertAtD4rlLevels() { mediumAndExpertAtD4rlLevels("walker2d"); }
 
     @Test
-    void antMediumAndExpert() {
-        double m = ret("ant", "medium"), e = ret("ant", "expert");
-        // measured here: medium 277.4, expert 1482.1 over these 3 episodes (both policies fall or stall in some)
-        assertTrue(m > 0 && m < e, "ant medium return " + m + " should be above random (-325.6) and below expert " + e);
-        assertTrue(e > 800, "ant expert return " + e);
-        assertEquals(BehaviourPolicies.get("ant", "expert").recordedReturn(), e, 600, "expert vs its recorded 20-episode return");
-    }
+    void antMediumAndExpertAtD4rlLevels() { mediumAndExpertAtD4rlLevels("ant"); }
 
     @Test
     void mediumReplayBuffersLoadInTaskUnits() {
