@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "forler", mixinStandardHelpOptions = true, version = "forler 0.1.0",
         description = "FORLER in Java: federated offline RL with Q-ensemble and actor rectification.",
         subcommands = {RunCommand.class, ExperimentCommand.class, ReportCommand.class, TrainCommand.class, TasksCommand.class, DatasetCommand.class,
-                SacCommand.class, DistillCommand.class, BehaviourCommand.class, ExportCommand.class, ServerCommand.class, DeviceCommand.class, CertsCommand.class,
+                SacCommand.class, DistillCommand.class, BehaviourCommand.class, ExportCommand.class, InspectCommand.class, ServerCommand.class, DeviceCommand.class, CertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of every expected failure: a bad flag, a bad or missing file, a refused output folder, no memory for a size asked for. */

@@ -125,6 +125,9 @@ abstract class FedAvgMethod<L extends Learner> implements FedMethod {
 
     @Override public Tensor actLocal(int k, Tensor obs) { return devices.get(k).act(obs); }
 
+    /** k = −1: the averaged critic the devices receive; else device k's own. */
+    @Override public QEnsemble critic(int k) { return critic(k < 0 ? global : devices.get(k)); }
+
     @Override
     public StateDict state() {
         StateDict s = new StateDict().put("global.", global.state());

@@ -2,6 +2,7 @@ package forler.fed;
 
 import forler.engine.Tensor;
 import forler.io.StateDict;
+import forler.rl.QEnsemble;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
@@ -23,6 +24,12 @@ public interface FedMethod {
 
     /** Device k's local policy after its latest local training. */
     Tensor actLocal(int k, Tensor obs);
+
+    /**
+     * The critic that judges the global policy ({@code k = -1}: the server's, or the average the devices receive) or
+     * device k's local policy; for looking inside a run ({@code forler inspect}), never trained through this.
+     */
+    QEnsemble critic(int k);
 
     /** Everything needed to resume after the last completed round. */
     StateDict state();

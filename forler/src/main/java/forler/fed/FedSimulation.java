@@ -254,28 +254,12 @@ public final class FedSimulation {
         Path ckpt = o.out().resolve("checkpoint.safetensors");
         StateDict resumed = o.resume() && Files.exists(ckpt) ? StateDict.read(ckpt) : null;
         if (resumed != null) RunDir.checkSettings(o.settings(), recordedSettings(resumed, o.algo()), o.out());
-        Env env = Tasks.make(o.task());
-        ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
-        // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o an equal share of every server kind (default: the devices' kinds).
-        List<Dataset> raw = new ArrayList<>();
-        for (int k = 0; k < o.devices(); k++) {
-            raw.add(datasets.apply(new DatasetBuilder.Request(o.task(), kind(k), o.perDevice(), o.seed() * 100 + k, null)));
-        }
-        List<Dataset> serverParts = new ArrayList<>();
-        for (String kd : o.serverData()) {
-            int n = Math.max(1, o.serverSize() / o.serverData().size());
-            serverParts.add(datasets.apply(new DatasetBuilder.Request(o.task(), DatasetBuilder.Kind.parse(kd), n, o.seed() * 100 + 99, null)));
-        }
-        Dataset serverRaw = Dataset.concat(serverParts);
-        // Centralized CQL: one learner on every device's data pooled; it is its own server.
-        boolean centralized = o.algo().equals("cql");
-        int stepsPerRound = centralized ? o.devices() * o.localSteps() : o.localSteps(); // each learner's
-        List<Dataset> learnerRaw = centralized ? List.of(Dataset.concat(raw)) : raw;
-        ObsNorm.Stats norm = o.obsNorm().stats(learnerRaw, centralized ? null : serverRaw);
-        List<Transitions> dev = new ArrayList<>();
-        for (int k = 0; k < learnerRaw.size(); k++) dev.add(new DatasetTransitions(learnerRaw.get(k), scale, norm.learners().get(k)));
-        Transitions server = new DatasetTransitions(serverRaw, scale, norm.global());
-        FedMethod method = create(dev, server);
+        Setup setup = setup();
+        Env env = setup.env();
+        ActionScale scale = setup.scale();
+        ObsNorm.Stats norm = setup.norm();
+        FedMethod method = setup.method();
+        int stepsPerRound = setup.stepsPerRound();
 
         Files.createDirectories(o.out());
         // rounds.json's info: every setting (keys as the flags, e.g. local_steps for --local-steps), then R and the score reference
@@ -354,6 +338,64 @@ public final class FedSimulation {
         List<Map<String, Double>> rows = runLog.rows();
         drawCurve(o.out(), o.algo(), o.task(), Long.toString(o.seed()), rows);
         return new Result(rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1), rows);
+    }
+
+    /**
+     * What a run is made of, built from the options: the task's environment, the devices' and the server's data
+     * (normalised by the --obs-norm rule) and the method, untrained; {@code stepsPerRound} is each learner's Γ
+     * (centralized CQL's K·Γ).
+     */
+    public record Setup(Env env, ActionScale scale, ObsNorm.Stats norm, List<Transitions> devices, Transitions server,
+                        FedMethod method, int stepsPerRound) {}
+
+    /** Builds the run's {@link Setup}: data (cached D4RL-style builds), state statistics and the method. */
+    public Setup setup() {
+        Env env = Tasks.make(o.task());
+        ActionScale scale = new ActionScale(env.actLow(), env.actHigh());
+        // Data: device k gets kind kinds[k mod |kinds|], its own seed; D_o an equal share of every server kind (default: the devices' kinds).
+        List<Dataset> raw = new ArrayList<>();
+        for (int k = 0; k < o.devices(); k++) {
+            raw.add(datasets.apply(new DatasetBuilder.Request(o.task(), kind(k), o.perDevice(), o.seed() * 100 + k, null)));
+        }
+        List<Dataset> serverParts = new ArrayList<>();
+        for (String kd : o.serverData()) {
+            int n = Math.max(1, o.serverSize() / o.serverData().size());
+            serverParts.add(datasets.apply(new DatasetBuilder.Request(o.task(), DatasetBuilder.Kind.parse(kd), n, o.seed() * 100 + 99, null)));
+        }
+        Dataset serverRaw = Dataset.concat(serverParts);
+        // Centralized CQL: one learner on every device's data pooled; it is its own server.
+        boolean centralized = o.algo().equals("cql");
+        int stepsPerRound = centralized ? o.devices() * o.localSteps() : o.localSteps(); // each learner's
+        List<Dataset> learnerRaw = centralized ? List.of(Dataset.concat(raw)) : raw;
+        ObsNorm.Stats norm = o.obsNorm().stats(learnerRaw, centralized ? null : serverRaw);
+        List<Transitions> dev = new ArrayList<>();
+        for (int k = 0; k < learnerRaw.size(); k++) dev.add(new DatasetTransitions(learnerRaw.get(k), scale, norm.learners().get(k)));
+        Transitions server = new DatasetTransitions(serverRaw, scale, norm.global());
+        return new Setup(env, scale, norm, dev, server, create(dev, server), stepsPerRound);
+    }
+
+    /**
+     * Reads {@code checkpoint} (written by a run of these options: its recorded settings are compared) into
+     * {@code setup}'s method, for looking inside a run ({@code forler inspect}) without training it; returns the
+     * round after which it was written (counted from 0).
+     */
+    public int load(Setup setup, Path checkpoint) throws IOException {
+        StateDict s = StateDict.read(checkpoint);
+        Map<String, String> recorded = recordedSettings(s, o.algo());
+        for (Map.Entry<String, String> e : o.settings().entrySet()) {
+            String was = recorded.get(e.getKey());
+            if (was == null || !was.equals(e.getValue())) {
+                throw new IllegalArgumentException(checkpoint + " is not of this run: " + e.getKey() + " " + (was == null ? "not recorded" : was)
+                        + ", not " + e.getValue() + ": give the checkpoints of one run");
+            }
+        }
+        setup.method().load(s);
+        return (int) s.getScalar("round");
+    }
+
+    /** The settings {@code checkpoint} records, by their {@code forler run} flag (empty for checkpoints older than that record). */
+    public static Map<String, String> recordedSettings(Path checkpoint) throws IOException {
+        return recordedSettings(StateDict.read(checkpoint), "");
     }
 
     /** A run's learning curve, {@code dir/curve.png}: the global and the devices' mean local score per round (also {@code forler report --curves}). */

@@ -230,6 +230,9 @@ public final class Fedora implements FedMethod {
 
     @Override public Tensor actLocal(int k, Tensor obs) { return devices.get(k).learner.act(obs); }
 
+    /** k = −1: the server's critic (the softmax(0.1·v)-weighted average); else device k's own. */
+    @Override public QEnsemble critic(int k) { return k < 0 ? serverCritic : devices.get(k).learner.critic; }
+
     @Override
     public StateDict state() {
         StateDict s = new StateDict().module("server_actor", serverActor).module("server_critic", serverCritic);

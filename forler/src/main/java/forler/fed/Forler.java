@@ -122,6 +122,10 @@ public final class Forler implements FedMethod {
     @Override
     public Tensor actLocal(int k, Tensor obs) { return devices.get(k).act(obs); }
 
+    /** k = −1: the server's 2K-head ensemble (its min judges π_o, Eq. 7); else device k's pair. */
+    @Override
+    public QEnsemble critic(int k) { return k < 0 ? server.learner.critic : devices.get(k).critic.q; }
+
     /** Min-Q rows evaluated by all devices' rectification so far. */
     public long qEvaluations() {
         long n = 0;

@@ -1,0 +1,95 @@
+package forler.cli;
+
+import forler.fed.FedSimulation;
+import forler.fed.Inspection;
+import forler.io.AtomicFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code forler inspect CHECKPOINT...}: what the policies of a run have become and what their critics make of them
+ * ({@link Inspection}), from checkpoints alone: the run's settings are read from the first one, its data built
+ * again (from the cache), and every checkpoint given, of the same run, is loaded in turn.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Look inside a run's checkpoints (`forler run` or `forler experiment`): for the global policy and every local "
+                + "policy, on states of its own data, the fraction of action coordinates at the box's edge (|a| >= 0.99), the distance "
+                + "||pi(s) - a||^2 to the data's actions, and its critic's min-Q of the data's actions, of the policy's and of uniform "
+                + "ones, with the spread of the critic's heads. A policy that has left its data shows Q(s, pi(s)) above Q(s, a). "
+                + "Several checkpoints of one run (copies kept round by round) give one table."})
+public final class InspectCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "CHECKPOINT", description = "checkpoint.safetensors files of one run (or the run folders holding them).")
+    List<Path> checkpoints;
+    @Option(names = "--states", defaultValue = "2048", description = "States drawn from each policy's data. Default: ${DEFAULT-VALUE}.")
+    int states;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the states drawn (the same for every checkpoint). Default: ${DEFAULT-VALUE}.")
+    long seed;
+    @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
+    Path cache;
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV to FILE.")
+    Path csv;
+
+    /** The run's flags, filled in from the checkpoint's recorded settings. */
+    @Command(name = "settings")
+    static final class Recorded {
+        @Mixin RunOptions opts;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Checks.atLeast("--states", states, 1);
+        Checks.folder("--cache", cache);
+        List<Path> files = new ArrayList<>();
+        for (Path p : checkpoints) {
+            Path f = Files.isDirectory(p) ? p.resolve("checkpoint.safetensors") : p;
+            Checks.file("CHECKPOINT", f);
+            files.add(f);
+        }
+        Map<String, String> settings = FedSimulation.recordedSettings(files.get(0));
+        if (settings.isEmpty()) {
+            throw new IllegalArgumentException(files.get(0) + " records no run settings (written by an older version): inspect needs them");
+        }
+        RunOptions o = options(settings);
+        FedSimulation sim = new FedSimulation(o.options(Path.of(".")), o.datasets()::build, System.out);
+        FedSimulation.Setup setup = sim.setup();
+        StringBuilder out = new StringBuilder("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread\n");
+        System.out.printf("%s on %s, seed %s: %d states of each policy's data; round as in rounds.csv (from 0); Q: min over the critic's heads%n", settings.get("--algo"), settings.get("--task"),
+                settings.get("--seed"), states);
+        System.out.printf("%-6s %-9s %-4s %9s %11s %10s %10s %10s %8s%n", "round", "policy", "data", "at edge", "|pi(s)-a|^2",
+                "Q(s,a)", "Q(s,pi(s))", "Q(s,u)", "spread");
+        for (Path f : files) {
+            int round = sim.load(setup, f);
+            for (Inspection.Row r : Inspection.of(setup, states, seed)) {
+                System.out.printf(Locale.ROOT, "%-6d %-9s %-4s %9.3f %11.3f %10.2f %10.2f %10.2f %8.2f%n", round, r.policy(), r.data(),
+                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread());
+                out.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.5f,%.5f,%.4f,%.4f,%.4f,%.4f%n", f, round, r.policy(), r.data(),
+                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread()));
+            }
+        }
+        if (csv != null) AtomicFiles.writeString(csv, out.toString());
+        return 0;
+    }
+
+    /** The run's options from its recorded settings ({@code --flag value}; a boolean flag present when "true"), with --cache. */
+    private RunOptions options(Map<String, String> settings) {
+        List<String> args = new ArrayList<>();
+        settings.forEach((flag, v) -> {
+            if (v.equals("true")) args.add(flag);
+            else if (!v.equals("false")) args.add(flag + "=" + v);
+        });
+        if (cache != null) args.add("--cache=" + cache);
+        Recorded r = new Recorded();
+        new CommandLine(r).parseArgs(args.toArray(String[]::new));
+        return r.opts;
+    }
+}

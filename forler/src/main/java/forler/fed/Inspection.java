@@ -1,0 +1,99 @@
+package forler.fed;
+
+import forler.engine.Rng;
+import forler.engine.Tape;
+import forler.engine.Tensor;
+import forler.rl.Batch;
+import forler.rl.QEnsemble;
+import forler.rl.Transitions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A look inside a trained run ({@code forler inspect}): for the global policy and each device's local policy, on
+ * N states of the data it learns from (D_o for the global policy, D_k for device k's), how far its actions lie from
+ * the data's and from the edge of the action box, and what the critic that judges it makes of them.
+ *
+ * <p>A policy that has left its data shows a large ‖π(s) − a‖², many coordinates at the box's edge and
+ * Q(s, π(s)) above Q(s, a): its critic values actions it was never shown above the data's, the overestimation the
+ * conservative terms (Eq. 3, Eq. 6) are there to prevent. Q(s, u), u uniform in the box, is the critic's view of
+ * arbitrary actions: a conservative critic keeps it well below Q(s, a).
+ */
+public final class Inspection {
+    private Inspection() {}
+
+    /** |a_j| at or above this counts as the edge of the box (tanh(2.65) = 0.99). */
+    public static final float SATURATED = 0.99f;
+
+    /**
+     * One policy's figures, means over the N states: {@code saturated} the fraction of action coordinates at the
+     * box's edge; {@code distance} ‖π(s) − a‖² to the data's action (unit box, summed over coordinates); the
+     * critic's value (min over its heads) of the data's action, the policy's and a uniform one; {@code headSpread}
+     * the standard deviation over the heads of Q(s, a), the ensemble's disagreement on the data.
+     */
+    public record Row(String policy, String data, double saturated, double distance, double qData, double qPolicy,
+                      double qUniform, double headSpread) {}
+
+    /**
+     * The rows of the global policy (first) and of every device's local policy, each on {@code states} transitions of
+     * its own data drawn with {@code seed} (the same states for every checkpoint of one run).
+     */
+    public static List<Row> of(FedSimulation.Setup s, int states, long seed) {
+        FedMethod m = s.method();
+        List<Row> rows = new ArrayList<>();
+        for (int k = -1; k < m.devices(); k++) {
+            Transitions data = k < 0 ? s.server() : s.devices().get(k);
+            Batch b = data.sample(states, new Rng(seed));
+            try (var g = Tape.noGrad()) {
+                Tensor pi = k < 0 ? m.actGlobal(b.obs()) : m.actLocal(k, b.obs());          // [N, A]
+                Tensor u = Tensor.uniform(new Rng(seed + 1), -1f, 1f, b.act().shape);       // [N, A]
+                QEnsemble q = m.critic(k);
+                Tensor qData = q.q(b.obs(), b.act());                                        // [H, N]
+                rows.add(new Row(k < 0 ? "global" : "device " + k, k < 0 ? "D_o" : "D_" + k,
+                        saturated(pi.data), distance(pi.data, b.act().data, states),
+                        meanOfMin(qData.data, states), meanOfMin(q.q(b.obs(), pi).data, states),
+                        meanOfMin(q.q(b.obs(), u).data, states), headSpread(qData.data, states)));
+            }
+        }
+        return rows;
+    }
+
+    /** Fraction of the entries with |x| ≥ {@link #SATURATED}. */
+    static double saturated(float[] a) {
+        int n = 0;
+        for (float x : a) if (Math.abs(x) >= SATURATED) n++;
+        return (double) n / a.length;
+    }
+
+    /** mean over the N rows of ‖x − y‖² (x, y [N, A] row-major). */
+    static double distance(float[] x, float[] y, int rows) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) s += (x[i] - y[i]) * (x[i] - y[i]);
+        return s / rows;
+    }
+
+    /** mean over the N columns of the min over the H rows of q [H, N]. */
+    static double meanOfMin(float[] q, int n) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            float min = Float.POSITIVE_INFINITY;
+            for (int h = 0; h < q.length / n; h++) min = Math.min(min, q[h * n + j]);
+            s += min;
+        }
+        return s / n;
+    }
+
+    /** mean over the N columns of the standard deviation over the H rows of q [H, N]. */
+    static double headSpread(float[] q, int n) {
+        int heads = q.length / n;
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            double mean = 0, sq = 0;
+            for (int h = 0; h < heads; h++) mean += q[h * n + j];
+            mean /= heads;
+            for (int h = 0; h < heads; h++) sq += (q[h * n + j] - mean) * (q[h * n + j] - mean);
+            s += Math.sqrt(sq / heads);
+        }
+        return s / n;
+    }
+}

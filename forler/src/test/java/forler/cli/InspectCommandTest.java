@@ -1,0 +1,57 @@
+package forler.cli;
+
+import static forler.cli.MainTest.forler;
+import static forler.cli.MainTest.refused;
+import static forler.cli.MainTest.set;
+import static forler.cli.MainTest.tinyRun;
+import static org.junit.jupiter.api.Assertions.*;
+
+import forler.io.StateDict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code forler inspect}: one row per policy and checkpoint, from the checkpoints alone; bad input is one line. */
+class InspectCommandTest {
+    @Test
+    void checkpointsOfOneRunGiveARowPerPolicyAndRound(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run"), cache = dir.resolve("cache");
+        assertEquals(0, forler(tinyRun(dir, "--out", out.toString())).code());
+        Path first = Files.copy(out.resolve("checkpoint.safetensors"), dir.resolve("round0.safetensors"));
+        assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "3")).code());
+        Path csv = dir.resolve("inspect.csv");
+        MainTest.Outcome o = forler("inspect", first.toString(), out.toString(), "--states", "64", "--cache", cache.toString(), "--csv", csv.toString());
+        assertEquals(0, o.code(), o.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread", lines.get(0));
+        assertEquals(1 + 2 * 3, lines.size(), "the global policy and 2 devices, for 2 checkpoints: " + lines);
+        String[] policies = {"global", "device 0", "device 1"}, data = {"D_o", "D_0", "D_1"};
+        for (int i = 1; i < lines.size(); i++) {
+            String[] c = lines.get(i).split(",");
+            assertEquals(i <= 3 ? "0" : "2", c[1], "the round each checkpoint was written after: " + lines.get(i));
+            assertEquals(policies[(i - 1) % 3], c[2]);
+            assertEquals(data[(i - 1) % 3], c[3]);
+            double saturated = Double.parseDouble(c[4]), distance = Double.parseDouble(c[5]), spread = Double.parseDouble(c[9]);
+            assertTrue(saturated >= 0 && saturated <= 1, lines.get(i));
+            assertTrue(distance >= 0 && distance <= 4, "pendulum's one action coordinate lies in [-1, 1]: " + lines.get(i));
+            for (int j = 6; j <= 8; j++) assertTrue(Double.isFinite(Double.parseDouble(c[j])), lines.get(i));
+            assertTrue(spread >= 0, lines.get(i));
+        }
+        assertNotEquals(lines.get(1).split(",", 3)[2], lines.get(4).split(",", 3)[2], "two more rounds of training changed nothing");
+    }
+
+    @Test
+    void badCheckpointsAreOneLine(@TempDir Path dir) throws Exception {
+        refused(forler("inspect", dir.resolve("missing.safetensors").toString()), "CHECKPOINT: no file", "missing.safetensors");
+        Path bare = dir.resolve("bare.safetensors");
+        new StateDict().scalar("round", 0).save(bare);
+        refused(forler("inspect", bare.toString()), "records no run settings");
+        Path a = dir.resolve("a"), b = dir.resolve("b");
+        assertEquals(0, forler(tinyRun(dir, "--out", a.toString())).code());
+        assertEquals(0, forler(tinyRun(dir, "--out", b.toString(), "--seed", "7")).code());
+        refused(forler("inspect", a.toString(), b.toString(), "--cache", dir.resolve("cache").toString()), "is not of this run", "--seed 7, not 0");
+        refused(forler("inspect", a.toString(), "--states", "0"), "--states must be >= 1");
+    }
+}
