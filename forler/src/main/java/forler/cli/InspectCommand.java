@@ -34,6 +34,10 @@ public final class InspectCommand implements Callable<Integer> {
     int states;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the states drawn (the same for every checkpoint). Default: ${DEFAULT-VALUE}.")
     long seed;
+    @Option(names = "--episodes", defaultValue = "0",
+            description = "Also score every policy on this many episodes, those the run evaluates the checkpoint's round with "
+                    + "(with the run's --eval-episodes at an evaluated round: the score rounds.csv logged). Default: ${DEFAULT-VALUE} (no episodes).")
+    int episodes;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV to FILE.")
@@ -48,6 +52,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checks.atLeast("--states", states, 1);
+        Checks.atLeast("--episodes", episodes, 0);
         Checks.folder("--cache", cache);
         List<Path> files = new ArrayList<>();
         for (Path p : checkpoints) {
@@ -62,18 +67,23 @@ public final class InspectCommand implements Callable<Integer> {
         RunOptions o = options(settings);
         FedSimulation sim = new FedSimulation(o.options(Path.of(".")), o.datasets()::build, System.out);
         FedSimulation.Setup setup = sim.setup();
-        StringBuilder out = new StringBuilder("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread\n");
+        StringBuilder out = new StringBuilder("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,score\n");
+        String task = settings.get("--task");
+        long runSeed = Long.parseLong(settings.get("--seed"));
         System.out.printf("%s on %s, seed %s: %d states of each policy's data; round as in rounds.csv (from 0); Q: min over the critic's heads%n", settings.get("--algo"), settings.get("--task"),
                 settings.get("--seed"), states);
-        System.out.printf("%-6s %-9s %-4s %9s %11s %10s %10s %10s %8s%n", "round", "policy", "data", "at edge", "|pi(s)-a|^2",
-                "Q(s,a)", "Q(s,pi(s))", "Q(s,u)", "spread");
+        System.out.printf("%-6s %-9s %-4s %9s %11s %10s %10s %10s %8s %7s%n", "round", "policy", "data", "at edge", "|pi(s)-a|^2",
+                "Q(s,a)", "Q(s,pi(s))", "Q(s,u)", "spread", "score");
         for (Path f : files) {
             int round = sim.load(setup, f);
-            for (Inspection.Row r : Inspection.of(setup, states, seed)) {
-                System.out.printf(Locale.ROOT, "%-6d %-9s %-4s %9.3f %11.3f %10.2f %10.2f %10.2f %8.2f%n", round, r.policy(), r.data(),
-                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread());
-                out.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.5f,%.5f,%.4f,%.4f,%.4f,%.4f%n", f, round, r.policy(), r.data(),
-                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread()));
+            List<Inspection.Row> rows = Inspection.of(setup, states, seed);
+            for (int k = -1; k + 1 < rows.size(); k++) {
+                Inspection.Row r = rows.get(k + 1);
+                double score = episodes > 0 ? Inspection.score(setup, task, runSeed, round, k, episodes) : Double.NaN;
+                System.out.printf(Locale.ROOT, "%-6d %-9s %-4s %9.3f %11.3f %10.2f %10.2f %10.2f %8.2f %7.1f%n", round, r.policy(), r.data(),
+                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread(), score);
+                out.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.5f,%.5f,%.4f,%.4f,%.4f,%.4f,%s%n", f, round, r.policy(), r.data(),
+                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread(), Double.isNaN(score) ? "NaN" : Double.toString(score)));
             }
         }
         if (csv != null) AtomicFiles.writeString(csv, out.toString());

@@ -452,11 +452,10 @@ public final class FedSimulation {
      */
     private List<Rollouts.Stats> evaluate(BlockingQueue<Env> envs, FedMethod method, ObsNorm.Stats norm,
                                           ActionScale scale, int round, ExecutorService pool) throws Exception {
-        long seed = 1_000_000L * (o.seed() + 1) + round * 1000L;
+        long seed = evalSeed(o.seed(), round);
         List<Future<Rollouts.Stats>> jobs = new ArrayList<>();
         for (int k = -1; k < method.devices(); k++) {
-            UnaryOperator<Tensor> net = k < 0 ? method::actGlobal : local(method, k);
-            Agent agent = new Agent(net, k < 0 ? norm.global() : norm.learners().get(k), scale);
+            Agent agent = agent(method, k, norm, scale);
             jobs.add(pool.submit(() -> {
                 Env e = envs.poll();
                 if (e == null) e = Tasks.make(o.task());
@@ -472,7 +471,14 @@ public final class FedSimulation {
         return stats;
     }
 
-    private static UnaryOperator<Tensor> local(FedMethod method, int k) { return obs -> method.actLocal(k, obs); }
+    /** The seed of the episodes that evaluate round r (counted from 0) of a run of seed {@code seed}; every policy gets the same. */
+    public static long evalSeed(long seed, int round) { return 1_000_000L * (seed + 1) + round * 1000L; }
+
+    /** Policy k as it acts in the task (k = −1: the global policy): its states normalised as it learnt them, its actions scaled to the task's box. */
+    public static Agent agent(FedMethod method, int k, ObsNorm.Stats norm, ActionScale scale) {
+        UnaryOperator<Tensor> net = k < 0 ? method::actGlobal : obs -> method.actLocal(k, obs);
+        return new Agent(net, k < 0 ? norm.global() : norm.learners().get(k), scale);
+    }
 
     private FedMethod create(List<Transitions> dev, Transitions server) {
         int depth = o.depth();

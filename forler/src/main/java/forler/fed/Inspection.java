@@ -3,6 +3,9 @@ package forler.fed;
 import forler.engine.Rng;
 import forler.engine.Tape;
 import forler.engine.Tensor;
+import forler.env.Rollouts;
+import forler.env.Tasks;
+import forler.rl.Agent;
 import forler.rl.Batch;
 import forler.rl.QEnsemble;
 import forler.rl.Transitions;
@@ -56,6 +59,15 @@ public final class Inspection {
             }
         }
         return rows;
+    }
+
+    /**
+     * Policy k's (k = −1: the global policy's) normalised score over {@code episodes} episodes, the episodes a run
+     * evaluates its round {@code round} with: at an evaluated round with the run's --eval-episodes, the score of rounds.csv.
+     */
+    public static double score(FedSimulation.Setup s, String task, long seed, int round, int k, int episodes) {
+        Agent agent = FedSimulation.agent(s.method(), k, s.norm(), s.scale());
+        return Tasks.info(task).normalizedScore(Rollouts.evaluate(s.env(), agent, episodes, FedSimulation.evalSeed(seed, round)).mean());
     }
 
     /** Fraction of the entries with |x| ≥ {@link #SATURATED}. */

@@ -22,12 +22,14 @@ class InspectCommandTest {
         Path first = Files.copy(out.resolve("checkpoint.safetensors"), dir.resolve("round0.safetensors"));
         assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString(), "--resume"), "--rounds", "3")).code());
         Path csv = dir.resolve("inspect.csv");
-        MainTest.Outcome o = forler("inspect", first.toString(), out.toString(), "--states", "64", "--cache", cache.toString(), "--csv", csv.toString());
+        MainTest.Outcome o = forler("inspect", first.toString(), out.toString(), "--states", "64", "--episodes", "1", "--cache", cache.toString(), "--csv", csv.toString());
         assertEquals(0, o.code(), o.err());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread", lines.get(0));
+        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,score", lines.get(0));
         assertEquals(1 + 2 * 3, lines.size(), "the global policy and 2 devices, for 2 checkpoints: " + lines);
         String[] policies = {"global", "device 0", "device 1"}, data = {"D_o", "D_0", "D_1"};
+        String[] logged = {"global_score", "local_score_0", "local_score_1"};
+        List<java.util.Map<String, Double>> log = forler.io.RunLog.readCsv(out.resolve("rounds.csv"));
         for (int i = 1; i < lines.size(); i++) {
             String[] c = lines.get(i).split(",");
             assertEquals(i <= 3 ? "0" : "2", c[1], "the round each checkpoint was written after: " + lines.get(i));
@@ -38,6 +40,9 @@ class InspectCommandTest {
             assertTrue(distance >= 0 && distance <= 4, "pendulum's one action coordinate lies in [-1, 1]: " + lines.get(i));
             for (int j = 6; j <= 8; j++) assertTrue(Double.isFinite(Double.parseDouble(c[j])), lines.get(i));
             assertTrue(spread >= 0, lines.get(i));
+            // --episodes with the run's --eval-episodes replays the run's own evaluation of that round (to rounds.csv's 6 digits)
+            double score = log.get(Integer.parseInt(c[1])).get(logged[(i - 1) % 3]);
+            assertEquals(score, Double.parseDouble(c[10]), 1e-5 * Math.abs(score), "rounds.csv keeps 6 digits: " + lines.get(i));
         }
         assertNotEquals(lines.get(1).split(",", 3)[2], lines.get(4).split(",", 3)[2], "two more rounds of training changed nothing");
     }
@@ -53,5 +58,6 @@ class InspectCommandTest {
         assertEquals(0, forler(tinyRun(dir, "--out", b.toString(), "--seed", "7")).code());
         refused(forler("inspect", a.toString(), b.toString(), "--cache", dir.resolve("cache").toString()), "is not of this run", "--seed 7, not 0");
         refused(forler("inspect", a.toString(), "--states", "0"), "--states must be >= 1");
+        refused(forler("inspect", a.toString(), "--episodes", "-1"), "--episodes must be >= 0");
     }
 }
