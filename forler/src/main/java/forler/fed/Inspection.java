@@ -20,7 +20,9 @@ import java.util.List;
  * <p>A policy that has left its data shows a large ‖π(s) − a‖², many coordinates at the box's edge and
  * Q(s, π(s)) above Q(s, a): its critic values actions it was never shown above the data's, the overestimation the
  * conservative terms (Eq. 3, Eq. 6) are there to prevent. Q(s, u), u uniform in the box, is the critic's view of
- * arbitrary actions: a conservative critic keeps it well below Q(s, a).
+ * arbitrary actions: a conservative critic keeps it well below Q(s, a). For FORLER's devices, the rectified actions â
+ * of Algorithm 1 (the cache over all of D_k) are set against the data's actions too: the actor is pulled towards them
+ * (Eq. 4's α1 term), and they are the critic's argmax, anchored to the data by nothing but the critic.
  */
 public final class Inspection {
     private Inspection() {}
@@ -32,10 +34,12 @@ public final class Inspection {
      * One policy's figures, means over the N states: {@code saturated} the fraction of action coordinates at the
      * box's edge; {@code distance} ‖π(s) − a‖² to the data's action (unit box, summed over coordinates); the
      * critic's value (min over its heads) of the data's action, the policy's and a uniform one; {@code headSpread}
-     * the standard deviation over the heads of Q(s, a), the ensemble's disagreement on the data.
+     * the standard deviation over the heads of Q(s, a), the ensemble's disagreement on the data; for a FORLER
+     * device, {@code targetSaturated} and {@code targetDistance} the same two figures for its rectified actions â over
+     * all of D_k (NaN for other policies).
      */
     public record Row(String policy, String data, double saturated, double distance, double qData, double qPolicy,
-                      double qUniform, double headSpread) {}
+                      double qUniform, double headSpread, double targetSaturated, double targetDistance) {}
 
     /**
      * The rows of the global policy (first) and of every device's local policy, each on {@code states} transitions of
@@ -51,11 +55,14 @@ public final class Inspection {
                 Tensor pi = k < 0 ? m.actGlobal(b.obs()) : m.actLocal(k, b.obs());          // [N, A]
                 Tensor u = Tensor.uniform(new Rng(seed + 1), -1f, 1f, b.act().shape);       // [N, A]
                 QEnsemble q = m.critic(k);
+                float[] target = k >= 0 && m instanceof Forler f ? f.devices.get(k).rect.cache() : null;     // [|D_k|, A]
                 Tensor qData = q.q(b.obs(), b.act());                                        // [H, N]
                 rows.add(new Row(k < 0 ? "global" : "device " + k, k < 0 ? "D_o" : "D_" + k,
                         saturated(pi.data), distance(pi.data, b.act().data, states),
                         meanOfMin(qData.data, states), meanOfMin(q.q(b.obs(), pi).data, states),
-                        meanOfMin(q.q(b.obs(), u).data, states), headSpread(qData.data, states)));
+                        meanOfMin(q.q(b.obs(), u).data, states), headSpread(qData.data, states),
+                        target == null ? Double.NaN : saturated(target),
+                        target == null ? Double.NaN : distance(target, data.actions(), data.size())));
             }
         }
         return rows;
