@@ -53,6 +53,24 @@ class InspectCommandTest {
     }
 
     @Test
+    void everyMethodsCheckpointCanBeLookedInto(@TempDir Path dir) throws Exception {
+        // the baselines' critics: Fed-CQL's and Fed-TD3BC's averaged one, FEDORA's server critic, centralized CQL's own (one learner)
+        for (String algo : List.of("fedcql", "fedtd3bc", "fedora", "cql")) {
+            Path out = dir.resolve(algo), csv = dir.resolve(algo + ".csv");
+            assertEquals(0, forler(tinyRun(dir, "--algo", algo, "--out", out.toString())).code(), algo);
+            MainTest.Outcome o = forler("inspect", out.toString(), "--states", "32", "--cache", dir.resolve("cache").toString(), "--csv", csv.toString());
+            assertEquals(0, o.code(), algo + ": " + o.err());
+            List<String> lines = Files.readAllLines(csv);
+            assertEquals(algo.equals("cql") ? 3 : 4, lines.size(), algo + ": the global policy and every learner's: " + lines);
+            for (String l : lines.subList(1, lines.size())) {
+                String[] c = l.split(",");
+                assertTrue(Double.isFinite(Double.parseDouble(c[6])) && Double.isFinite(Double.parseDouble(c[7])), l);
+                assertTrue(Double.isNaN(Double.parseDouble(c[11])), "only FORLER's devices rectify: " + l);
+            }
+        }
+    }
+
+    @Test
     void badCheckpointsAreOneLine(@TempDir Path dir) throws Exception {
         refused(forler("inspect", dir.resolve("missing.safetensors").toString()), "CHECKPOINT: no file", "missing.safetensors");
         Path bare = dir.resolve("bare.safetensors");
