@@ -36,10 +36,10 @@ public final class Inspection {
      * critic's value (min over its heads) of the data's action, the policy's and a uniform one; {@code headSpread}
      * the standard deviation over the heads of Q(s, a), the ensemble's disagreement on the data; for a FORLER
      * device, {@code targetSaturated} and {@code targetDistance} the same two figures for its rectified actions â over
-     * all of D_k (NaN for other policies).
+     * all of D_k, and {@code qTarget} its critic's value of them on the N states (NaN for other policies).
      */
     public record Row(String policy, String data, double saturated, double distance, double qData, double qPolicy,
-                      double qUniform, double headSpread, double targetSaturated, double targetDistance) {}
+                      double qUniform, double headSpread, double targetSaturated, double targetDistance, double qTarget) {}
 
     /**
      * The rows of the global policy (first) and of every device's local policy, each on {@code states} transitions of
@@ -62,7 +62,8 @@ public final class Inspection {
                         meanOfMin(qData.data, states), meanOfMin(q.q(b.obs(), pi).data, states),
                         meanOfMin(q.q(b.obs(), u).data, states), headSpread(qData.data, states),
                         target == null ? Double.NaN : saturated(target),
-                        target == null ? Double.NaN : distance(target, data.actions(), data.size())));
+                        target == null ? Double.NaN : distance(target, data.actions(), data.size()),
+                        target == null ? Double.NaN : meanOfMin(q.q(b.obs(), rows(target, b.index(), b.act().shape[1])).data, states)));
             }
         }
         return rows;
@@ -75,6 +76,13 @@ public final class Inspection {
     public static double score(FedSimulation.Setup s, String task, long seed, int round, int k, int episodes) {
         Agent agent = FedSimulation.agent(s.method(), k, s.norm(), s.scale());
         return Tasks.info(task).normalizedScore(Rollouts.evaluate(s.env(), agent, episodes, FedSimulation.evalSeed(seed, round)).mean());
+    }
+
+    /** The rows {@code index} of {@code table} [?, A], as a tensor [|index|, A]. */
+    static Tensor rows(float[] table, int[] index, int A) {
+        float[] out = new float[index.length * A];
+        for (int i = 0; i < index.length; i++) System.arraycopy(table, index[i] * A, out, i * A, A);
+        return Tensor.of(out, index.length, A);
     }
 
     /** Fraction of the entries with |x| ≥ {@link #SATURATED}. */

@@ -25,7 +25,7 @@ class InspectCommandTest {
         MainTest.Outcome o = forler("inspect", first.toString(), out.toString(), "--states", "64", "--episodes", "1", "--cache", cache.toString(), "--csv", csv.toString());
         assertEquals(0, o.code(), o.err());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,target_saturated,target_distance,score", lines.get(0));
+        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,target_saturated,target_distance,q_target,score", lines.get(0));
         assertEquals(1 + 2 * 3, lines.size(), "the global policy and 2 devices, for 2 checkpoints: " + lines);
         String[] policies = {"global", "device 0", "device 1"}, data = {"D_o", "D_0", "D_1"};
         String[] logged = {"global_score", "local_score_0", "local_score_1"};
@@ -41,13 +41,13 @@ class InspectCommandTest {
             for (int j = 6; j <= 8; j++) assertTrue(Double.isFinite(Double.parseDouble(c[j])), lines.get(i));
             assertTrue(spread >= 0, lines.get(i));
             // FORLER's devices: their rectified actions against their data; the global policy has none
-            double targetSaturated = Double.parseDouble(c[10]), targetDistance = Double.parseDouble(c[11]);
-            if (c[2].equals("global")) assertTrue(Double.isNaN(targetSaturated) && Double.isNaN(targetDistance), lines.get(i));
-            else assertTrue(targetSaturated >= 0 && targetSaturated <= 1 && targetDistance > 0 && targetDistance <= 4,
+            double targetSaturated = Double.parseDouble(c[10]), targetDistance = Double.parseDouble(c[11]), qTarget = Double.parseDouble(c[12]);
+            if (c[2].equals("global")) assertTrue(Double.isNaN(targetSaturated) && Double.isNaN(targetDistance) && Double.isNaN(qTarget), lines.get(i));
+            else assertTrue(targetSaturated >= 0 && targetSaturated <= 1 && targetDistance > 0 && targetDistance <= 4 && Double.isFinite(qTarget),
                     "the rectification has moved some of the cached actions off the data's: " + lines.get(i));
             // --episodes with the run's --eval-episodes replays the run's own evaluation of that round (to rounds.csv's 6 digits)
             double score = log.get(Integer.parseInt(c[1])).get(logged[(i - 1) % 3]);
-            assertEquals(score, Double.parseDouble(c[12]), 1e-5 * Math.abs(score), "rounds.csv keeps 6 digits: " + lines.get(i));
+            assertEquals(score, Double.parseDouble(c[13]), 1e-5 * Math.abs(score), "rounds.csv keeps 6 digits: " + lines.get(i));
         }
         assertNotEquals(lines.get(1).split(",", 3)[2], lines.get(4).split(",", 3)[2], "two more rounds of training changed nothing");
     }
@@ -65,7 +65,7 @@ class InspectCommandTest {
             for (String l : lines.subList(1, lines.size())) {
                 String[] c = l.split(",");
                 assertTrue(Double.isFinite(Double.parseDouble(c[6])) && Double.isFinite(Double.parseDouble(c[7])), l);
-                assertTrue(Double.isNaN(Double.parseDouble(c[11])), "only FORLER's devices rectify: " + l);
+                assertTrue(Double.isNaN(Double.parseDouble(c[11])) && Double.isNaN(Double.parseDouble(c[12])), "only FORLER's devices rectify: " + l);
             }
         }
     }

@@ -23,4 +23,11 @@ class InspectionTest {
         assertEquals((1 + 2) / 2.0, Inspection.meanOfMin(q, 2), 1e-12);
         assertEquals((1 + 1.5) / 2.0, Inspection.headSpread(q, 2), 1e-12);
     }
+
+    @Test
+    void rowsPicksTheIndexedRows() {
+        float[] table = {0, 1, 10, 11, 20, 21}; // [3, 2]
+        assertArrayEquals(new float[] {20, 21, 0, 1, 20, 21}, Inspection.rows(table, new int[] {2, 0, 2}, 2).data);
+        assertArrayEquals(new int[] {3, 2}, Inspection.rows(table, new int[] {2, 0, 2}, 2).shape);
+    }
 }
