@@ -14,7 +14,9 @@ import forler.engine.Rng;
  *       ({@code fixed}, the default, as the paper's Eq. 5), or β divided by the spread (standard deviation) of the
  *       state's N candidate Q values in that iteration ({@code spread}): Q gaps of several units make softmax(β·Q)
  *       one-hot at β = 1, so that y falls to its floor after one iteration; scaled by the spread, the weights depend
- *       on how the candidates rank relative to each other, not on Q's units. The paper gives β no scale.</li>
+ *       on how the candidates rank relative to each other, not on Q's units. The paper gives β no scale.
+ *       With OMAR's x₀ = 0, y₀ = 2, 62% of the first iteration's coordinates are clipped to the box's edge, and so
+ *       are many of the cached â (docs/design.md §Rectification measures how many).</li>
  *   <li>otherwise: the candidate is the cached action.</li>
  *   <li>either way â ← argmax_{candidate, π(s)} Q (2 evaluations per state), stored in the cache.</li>
  * </ul>
