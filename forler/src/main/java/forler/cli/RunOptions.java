@@ -74,6 +74,10 @@ public final class RunOptions {
                     + "processors each device's products stay on its thread; with fewer they also use the GEMM backend's threads "
                     + "(-Dforler.threads). The split changes no numbers. Default: ${DEFAULT-VALUE}.")
     int deviceThreads;
+    @Option(names = "--keep-checkpoints", paramLabel = "FROM",
+            description = "Also keep the checkpoint of every round from FROM on (counted from 0, as rounds.csv) as checkpoints/round-<R>.safetensors "
+                    + "in the run's folder, for `forler inspect`; changes no number. Default: none kept.")
+    Integer keepFrom;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of everything. Default: ${DEFAULT-VALUE}.")
     long seed;
     Path out;
@@ -102,6 +106,7 @@ public final class RunOptions {
         Checks.atLeast("--eval-episodes", evalEpisodes, 1);
         Checks.atLeast("--eval-every", evalEvery, 1);
         Checks.atLeast("--device-threads", deviceThreads, 0);
+        if (keepFrom != null) Checks.atLeast("--keep-checkpoints", keepFrom, 0);
         Checks.weight("--alpha1", alpha1);
         Checks.weight("--alpha2", alpha2);
         Checks.folder("--cache", cache);
@@ -125,6 +130,7 @@ public final class RunOptions {
                 .withResume(resume).withHidden(net.hidden).withDepth(net.depth(task)).withBatch(net.batch).withRect(rc)
                 .withAlpha1(alpha1).withAlpha2(alpha2).withOmegaS(server.omegaS()).withOmegaSPerHead(server.omegaSPerHead)
                 .withServerSteps(server.serverSteps(localSteps)).withBroadcast(b).withObsNorm(ObsNorm.parse(obsNorm))
-                .withDeviceThreads(deviceThreads).withAdversary(adv).withRejectOutliers(rejectOutliers);
+                .withDeviceThreads(deviceThreads).withAdversary(adv).withRejectOutliers(rejectOutliers)
+                .withKeepCheckpoints(keepFrom == null ? -1 : keepFrom);
     }
 }

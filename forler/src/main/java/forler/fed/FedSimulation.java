@@ -7,6 +7,7 @@ import forler.env.ActionScale;
 import forler.env.Env;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.io.AtomicFiles;
 import forler.io.Plots;
 import forler.io.Progress;
 import forler.io.RunDir;
@@ -96,6 +97,7 @@ public final class FedSimulation {
         private Adversary adversary = Adversary.NONE; // the last device's poisoning of its critic uploads (docs/design.md §Adversarial devices)
         private boolean rejectOutliers = false;  // the server's outlier check on the uploaded critics ({@link Uploads})
         private boolean quiet = false;
+        private int keepFrom = -1;              // --keep-checkpoints: a copy of every round's checkpoint from this round on (-1: none); changes no number
 
         private Options() {}
 
@@ -142,6 +144,7 @@ public final class FedSimulation {
         public Adversary adversary() { return adversary; }
         public boolean rejectOutliers() { return rejectOutliers; }
         public boolean quiet() { return quiet; }
+        public int keepFrom() { return keepFrom; }
 
         public Options withAlgo(String v) { return edit(o -> o.algo = v); }
         public Options withTask(String v) { return edit(o -> o.task = v); }
@@ -172,6 +175,7 @@ public final class FedSimulation {
         public Options withAdversary(Adversary v) { return edit(o -> o.adversary = v); }
         public Options withRejectOutliers(boolean v) { return edit(o -> o.rejectOutliers = v); }
         public Options withQuiet(boolean v) { return edit(o -> o.quiet = v); }
+        public Options withKeepCheckpoints(int fromRound) { return edit(o -> o.keepFrom = fromRound); }
 
         /** G: {@code serverSteps}, or Γ when it is 0. */
         public int serverStepsOrLocal() { return serverSteps > 0 ? serverSteps : localSteps; }
@@ -284,6 +288,7 @@ public final class FedSimulation {
         } else if (o.resume() && !o.quiet()) {
             log.printf("--resume: no checkpoint at %s, starting from round 1%n", ckpt);
         }
+        if (start == 0 && o.keepFrom() >= 0) clearKept(o.out()); // a fresh run: no kept copy of an earlier one stays
         ExecutorService pool = devicePool(o.deviceThreadsOrDefault());
         BlockingQueue<Env> envs = new LinkedBlockingQueue<>(List.of(env)); // the evaluations' environments
         long t0 = System.nanoTime();
@@ -322,6 +327,7 @@ public final class FedSimulation {
                 if (row.containsKey("q_evals")) s.scalar("q_evals", row.get("q_evals"));
                 o.settings().forEach((flag, v) -> s.meta.put(SETTING + flag, v));
                 s.save(ckpt);
+                if (o.keepFrom() >= 0 && r >= o.keepFrom()) AtomicFiles.writeBytes(kept(o.out(), r), Files.readAllBytes(ckpt)); // for `forler inspect`
                 List<Map<String, Double>> logged = runLog.rows();
                 logged.get(logged.size() - 1).put("checkpoint_s", (System.nanoTime() - tCkpt) / 1e9);
                 runLog.flush();
@@ -396,6 +402,18 @@ public final class FedSimulation {
     /** The settings {@code checkpoint} records, by their {@code forler run} flag (empty for checkpoints older than that record). */
     public static Map<String, String> recordedSettings(Path checkpoint) throws IOException {
         return recordedSettings(StateDict.read(checkpoint), "");
+    }
+
+    /** Where --keep-checkpoints keeps the checkpoint written after round r (counted from 0): {@code checkpoints/round-<r>.safetensors}. */
+    public static Path kept(Path out, int round) { return out.resolve("checkpoints").resolve("round-" + round + ".safetensors"); }
+
+    /** Deletes the checkpoints kept in {@code out/checkpoints} (a fresh run's start). */
+    private static void clearKept(Path out) throws IOException {
+        Path dir = out.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) return;
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, "round-*.safetensors")) {
+            for (Path p : s) Files.delete(p);
+        }
     }
 
     /** A run's learning curve, {@code dir/curve.png}: the global and the devices' mean local score per round (also {@code forler report --curves}). */

@@ -53,6 +53,29 @@ class InspectCommandTest {
     }
 
     @Test
+    void keepCheckpointsKeepsEveryRoundFromItsFirstAndAFreshRunClearsThem(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run"), kept = out.resolve("checkpoints");
+        assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString(), "--keep-checkpoints", "1"), "--rounds", "3")).code());
+        try (var s = Files.list(kept)) {
+            assertEquals(List.of("round-1.safetensors", "round-2.safetensors"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertArrayEquals(Files.readAllBytes(out.resolve("checkpoint.safetensors")), Files.readAllBytes(kept.resolve("round-2.safetensors")));
+        Path csv = dir.resolve("kept.csv");
+        assertEquals(0, forler("inspect", kept.resolve("round-1.safetensors").toString(), kept.resolve("round-2.safetensors").toString(),
+                "--states", "16", "--cache", dir.resolve("cache").toString(), "--csv", csv.toString()).code());
+        assertEquals(List.of("1", "2"), Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")[1]).distinct().toList());
+        // the same run without the copies has the same numbers; --overwrite with a later FROM leaves no stale copy
+        Path plain = dir.resolve("plain");
+        assertEquals(0, forler(set(tinyRun(dir, "--out", plain.toString()), "--rounds", "3")).code());
+        assertEquals(MainTest.withoutTimes(plain.resolve("rounds.csv")), MainTest.withoutTimes(out.resolve("rounds.csv")));
+        assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString(), "--keep-checkpoints", "2", "--overwrite"), "--rounds", "3")).code());
+        try (var s = Files.list(kept)) {
+            assertEquals(List.of("round-2.safetensors"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        refused(forler(tinyRun(dir, "--out", dir.resolve("never").toString(), "--keep-checkpoints", "-1")), "--keep-checkpoints must be >= 0");
+    }
+
+    @Test
     void everyMethodsCheckpointCanBeLookedInto(@TempDir Path dir) throws Exception {
         // the baselines' critics: Fed-CQL's and Fed-TD3BC's averaged one, FEDORA's server critic, centralized CQL's own (one learner)
         for (String algo : List.of("fedcql", "fedtd3bc", "fedora", "cql")) {
