@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
         description = {"Look inside a run's checkpoints (`forler run` or `forler experiment`): for the global policy and every local "
                 + "policy, on states of its own data, the fraction of action coordinates at the box's edge (|a| >= 0.99), the distance "
                 + "||pi(s) - a||^2 to the data's actions, and its critic's min-Q of the data's actions, of the policy's and of uniform "
-                + "ones, with the spread of the critic's heads; for FORLER's devices the same two figures of the rectified actions and their Q. A policy that has left its data shows Q(s, pi(s)) above Q(s, a). "
-                + "Several checkpoints of one run (copies kept round by round) give one table."})
+                + "ones, with the spread of the critic's heads; for FORLER's devices the same two figures of the rectified actions and "
+                + "their Q. A policy that has left its data shows Q(s, pi(s)) above Q(s, a). Several checkpoints of one run (copies "
+                + "kept round by round: `forler run --keep-checkpoints`) give one table."})
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CHECKPOINT", description = "checkpoint.safetensors files of one run (or the run folders holding them).")
     List<Path> checkpoints;
@@ -67,11 +68,12 @@ public final class InspectCommand implements Callable<Integer> {
         RunOptions o = options(settings);
         FedSimulation sim = new FedSimulation(o.options(Path.of(".")), o.datasets()::build, System.out);
         FedSimulation.Setup setup = sim.setup();
-        StringBuilder out = new StringBuilder("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,target_saturated,target_distance,q_target,score\n");
+        StringBuilder out = new StringBuilder("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,"
+                + "target_saturated,target_distance,q_target,score\n");
         String task = settings.get("--task");
         long runSeed = Long.parseLong(settings.get("--seed"));
-        System.out.printf("%s on %s, seed %s: %d states of each policy's data; round as in rounds.csv (from 0); Q: min over the critic's heads%n", settings.get("--algo"), settings.get("--task"),
-                settings.get("--seed"), states);
+        System.out.printf("%s on %s, seed %d: %d states of each policy's data; round as in rounds.csv (from 0); Q: min over the critic's heads%n",
+                settings.get("--algo"), task, runSeed, states);
         System.out.printf("%-6s %-9s %-4s %9s %11s %10s %10s %10s %8s %9s %9s %10s %7s%n", "round", "policy", "data", "at edge", "|pi(s)-a|^2",
                 "Q(s,a)", "Q(s,pi(s))", "Q(s,u)", "spread", "â at edge", "|â-a|^2", "Q(s,â)", "score");
         for (Path f : files) {
@@ -80,12 +82,12 @@ public final class InspectCommand implements Callable<Integer> {
             for (int k = -1; k + 1 < rows.size(); k++) {
                 Inspection.Row r = rows.get(k + 1);
                 double score = episodes > 0 ? Inspection.score(setup, task, runSeed, round, k, episodes) : Double.NaN;
-                System.out.printf(Locale.ROOT, "%-6d %-9s %-4s %9.3f %11.3f %10.2f %10.2f %10.2f %8.2f %9.3f %9.3f %10.2f %7.1f%n", round, r.policy(), r.data(),
-                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread(), r.targetSaturated(), r.targetDistance(),
-                        r.qTarget(), score);
-                out.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.5f,%.5f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.4f,%s%n", f, round, r.policy(), r.data(),
-                        r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread(), r.targetSaturated(), r.targetDistance(), r.qTarget(),
-                        Double.isNaN(score) ? "NaN" : Double.toString(score)));
+                System.out.printf(Locale.ROOT, "%-6d %-9s %-4s %9.3f %11.3f %10.2f %10.2f %10.2f %8.2f %9.3f %9.3f %10.2f %7.1f%n",
+                        round, r.policy(), r.data(), r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread(),
+                        r.targetSaturated(), r.targetDistance(), r.qTarget(), score);
+                out.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%.5f,%.5f,%.4f,%.4f,%.4f,%.4f,%.5f,%.5f,%.4f,%s%n",
+                        f, round, r.policy(), r.data(), r.saturated(), r.distance(), r.qData(), r.qPolicy(), r.qUniform(), r.headSpread(),
+                        r.targetSaturated(), r.targetDistance(), r.qTarget(), Double.isNaN(score) ? "NaN" : Double.toString(score)));
             }
         }
         if (csv != null) AtomicFiles.writeString(csv, out.toString());
