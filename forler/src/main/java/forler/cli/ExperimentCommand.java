@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 + "episodes, at --hidden, --depth, --batch; each run's train.csv/json under <out>/offline/<task>/<algo>-<kind>/seed-<S>/; "
                 + "score: the normalised score of the last 3 evaluations."})
 public final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "e1, e2, e3, e4, e5, e6, e7, all, an ablation of the harness: norm (state normalisation), omega (ω_s per head), temp (search temperature), broadcast, adversary (one adversarial device, --devices 4 for 1 of 4), swings (E5's FORLER 4-good arm, one setting changed at a time), or offline (TD3+BC and CQL on one task's datasets, no federation)")
+    @Parameters(index = "0", description = "e1, e2, e3, e4, e5, e6, e7, all, an ablation of the harness: norm (state normalisation), omega (ω_s per head), temp (search temperature), init (the search's start x₀, y₀), broadcast, adversary (one adversarial device, --devices 4 for 1 of 4), swings (E5's FORLER 4-good arm, one setting changed at a time), or offline (TD3+BC and CQL on one task's datasets, no federation)")
     String id;
     @Mixin
     RunOptions opts;

@@ -35,19 +35,12 @@ public final class RunOptions {
     int rounds;
     @Option(names = "--local-steps", defaultValue = "100", description = "Local steps per round Γ (FORLER's server runs G = Γ). Default: ${DEFAULT-VALUE}.")
     int localSteps;
-    @Option(names = "--delta", defaultValue = "1", description = "Rectification period δ. Default: ${DEFAULT-VALUE}.")
-    int delta;
-    @Option(names = "--samples", defaultValue = "20", description = "Search samples N per iteration. Default: ${DEFAULT-VALUE}.")
-    int samples;
-    @Option(names = "--iterations", defaultValue = "3", description = "Search iterations I. Default: ${DEFAULT-VALUE}.")
-    int iterations;
+    @Mixin
+    SearchOptions search;
     @Option(names = "--alpha1", defaultValue = "0.5", description = "α1, weight of ‖π − â‖² (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha1;
     @Option(names = "--alpha2", defaultValue = "0.1", description = "α2, weight of ‖π − π₀‖² (Eq. 4). Default: ${DEFAULT-VALUE}.")
     float alpha2;
-    @Option(names = "--search-temp", defaultValue = "fixed",
-            description = "Temperature of the search's softmax (Eq. 5): fixed (β = 1) or spread (β over the std of the candidates' Q). Default: ${DEFAULT-VALUE}.")
-    String searchTemp;
     @Mixin
     ServerOptions server;
     @Option(names = "--obs-norm", defaultValue = "server",
@@ -98,11 +91,9 @@ public final class RunOptions {
         Checks.atLeast("--devices", devices, 1);
         Checks.atLeast("--rounds", rounds, 1);
         Checks.atLeast("--local-steps", localSteps, 1);
+        ActorRectification.Config rc = search.config(); // --delta, --samples, --iterations, --search-*
         Checks.atLeast("--size", size, 1);
         Checks.atLeast("--server-size", serverSize, 1);
-        Checks.atLeast("--delta", delta, 1);
-        Checks.atLeast("--samples", samples, 1);
-        Checks.atLeast("--iterations", iterations, 1);
         Checks.atLeast("--eval-episodes", evalEpisodes, 1);
         Checks.atLeast("--eval-every", evalEvery, 1);
         Checks.atLeast("--device-threads", deviceThreads, 0);
@@ -122,8 +113,6 @@ public final class RunOptions {
         Checks.kinds("--data", data, null);
         List<String> serverKinds = serverData.stream().filter(k -> !k.isBlank()).toList();
         Checks.kinds("--server-data", serverKinds, null);
-        ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations)
-                .withTemperature(ActorRectification.Temperature.parse(searchTemp));
         return FedSimulation.Options.defaults().withAlgo(algo).withTask(task).withDevices(devices).withKinds(data).withPerDevice(size)
                 .withServerSize(serverSize).withServerKinds(serverKinds).withRounds(rounds).withLocalSteps(localSteps)
                 .withEvalEpisodes(evalEpisodes).withEvalEvery(evalEvery).withSeed(seed).withOut(out != null ? out : defaultOut)

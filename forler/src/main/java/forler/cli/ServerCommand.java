@@ -53,15 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
     String oldData;
     @Option(names = "--server-size", defaultValue = "1000", description = "Transitions of D_o when built. Default: ${DEFAULT-VALUE}.")
     int serverSize;
-    @Option(names = "--delta", defaultValue = "1", description = "Rectification period δ (sent to the devices). Default: ${DEFAULT-VALUE}.")
-    int delta;
-    @Option(names = "--samples", defaultValue = "20", description = "Search samples N. Default: ${DEFAULT-VALUE}.")
-    int samples;
-    @Option(names = "--iterations", defaultValue = "3", description = "Search iterations I. Default: ${DEFAULT-VALUE}.")
-    int iterations;
-    @Option(names = "--search-temp", defaultValue = "fixed",
-            description = "Temperature of the search's softmax (Eq. 5; sent to the devices): fixed (β = 1) or spread (β over the std of the candidates' Q). Default: ${DEFAULT-VALUE}.")
-    String searchTemp;
+    @Mixin
+    SearchOptions search;
     @Option(names = "--obs-norm", defaultValue = "server",
             description = "State normalisation, as `forler run --obs-norm` (sent to the devices): server (every network from D_o's statistics), "
                     + "own (each device from its own data, the server and the global policy from D_o) or none; pooled needs the devices' data in one place. "
@@ -123,9 +116,7 @@ public final class ServerCommand implements Callable<Integer> {
         Checks.atLeast("--devices", devices, 1);
         Checks.atLeast("--rounds", rounds, 1);
         Checks.atLeast("--local-steps", localSteps, 1);
-        Checks.atLeast("--delta", delta, 1);
-        Checks.atLeast("--samples", samples, 1);
-        Checks.atLeast("--iterations", iterations, 1);
+        ActorRectification.Config rc = search.config(); // --delta, --samples, --iterations, --search-*
         Checks.atLeast("--hidden", hidden, 1);
         Checks.atLeast("--batch", batch, 1);
         Checks.atLeast("--server-size", serverSize, 1);
@@ -146,8 +137,6 @@ public final class ServerCommand implements Callable<Integer> {
         if (!noAuth && tokens == null) throw new IllegalArgumentException("give --tokens FILE (`forler certs` writes tokens.txt), or --no-auth on loopback");
         ForlerServer.Broadcast b = server.broadcast();
         int d = depth != null ? depth : forler.fed.FedSimulation.defaultDepth(task);
-        ActorRectification.Config rc = ActorRectification.Config.defaults().withPeriod(delta).withSearch(samples, iterations)
-                .withTemperature(ActorRectification.Temperature.parse(searchTemp));
         Checks.atLeast("--depth", d, 1);
         Checks.fitsInMemory(task, hidden, d, 2, serverSize);
         Settings s = RunSettings.of(task, devices, rounds, localSteps, hidden, d, batch, seed, alpha1, alpha2, rc, ObsNorm.parse(obsNorm));

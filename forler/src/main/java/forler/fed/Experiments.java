@@ -202,6 +202,8 @@ public final class Experiments {
             case "omega" -> choice("omega", List.of("averaged", "per-head"), List.of("forler"), (o, v) -> o.withOmegaSPerHead(v.equals("per-head")));
             case "temp" -> choice("temp", List.of("fixed", "spread"), List.of("forler"),
                     (o, v) -> o.withRect(o.rect().withTemperature(ActorRectification.Temperature.parse(v))));
+            case "init" -> choice("init", List.of("zero-2", "zero-0.5", "zero-0.25", "policy-0.25"), List.of("forler"),
+                    (o, v) -> o.withRect(o.rect().withInit(v.startsWith("policy"), Float.parseFloat(v.substring(v.indexOf('-') + 1)))));
             case "broadcast" -> choice("broadcast", List.of("average", "own", "mix"), List.of("forler"),
                     (o, v) -> o.withBroadcast(ForlerServer.Broadcast.parse(v)));
             case "adversary" -> adversary();
@@ -409,7 +411,7 @@ public final class Experiments {
     // ------------------------------------------------------------------ helpers
 
     /** The experiment ids: the paper's e1 … e7, the harness's ablations, and offline RL alone. */
-    public static final String IDS = "e[1-7]|norm|omega|temp|broadcast|adversary|swings|offline";
+    public static final String IDS = "e[1-7]|norm|omega|temp|init|broadcast|adversary|swings|offline";
 
     /** Refuses an experiment id other than e1 … e7 and the ablations. */
     public static void checkId(String id) {
@@ -417,7 +419,7 @@ public final class Experiments {
     }
 
     private static IllegalArgumentException unknown(String id) {
-        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, an ablation: norm, omega, temp, broadcast, adversary, swings, or offline");
+        return new IllegalArgumentException("unknown experiment '" + id + "': choose e1, e2, e3, e4, e5, e6, e7, all, an ablation: norm, omega, temp, init, broadcast, adversary, swings, or offline");
     }
 
     /** Refuses a folder whose experiment is not e1 … e7 (the summary needs its title and the settings it varies). */
@@ -443,6 +445,7 @@ public final class Experiments {
             case "norm" -> Set.of("algo", "obs_norm");
             case "omega" -> Set.of("omega_s_per_head");
             case "temp" -> Set.of("search_temp");
+            case "init" -> Set.of("search_init", "search_init_std");
             case "broadcast" -> Set.of("broadcast");
             case "adversary" -> Set.of("algo", "adversary", "reject_outliers");
             case "offline" -> Set.of("algo", "data", "size", "dataset_size", "normalised_states");
@@ -463,6 +466,7 @@ public final class Experiments {
             case "norm" -> "ablation: state normalisation rule";
             case "omega" -> "ablation: omega_s averaged or per head";
             case "temp" -> "ablation: search temperature";
+            case "init" -> "ablation: the search's start x0 and first std y0";
             case "broadcast" -> "ablation: server broadcast";
             case "adversary" -> "one adversarial device (the last), with and without the server's outlier check";
             case "offline" -> "offline RL (TD3+BC, CQL) on medium, medium-replay and medium-expert data";
@@ -481,6 +485,7 @@ public final class Experiments {
             case "norm" -> "0 none, 1 server, 2 pooled, 3 own";
             case "omega" -> "0 averaged, 1 per head";
             case "temp" -> "0 fixed, 1 spread";
+            case "init" -> "x0-y0: 0 zero-2, 1 zero-0.5, 2 zero-0.25, 3 policy-0.25";
             case "broadcast" -> "0 average, 1 own, 2 mix";
             case "adversary" -> "adversary: 0 none, 1 flip, 2 inflate";
             case "offline" -> "dataset: 0 medium, 1 medium-replay, 2 medium-expert";

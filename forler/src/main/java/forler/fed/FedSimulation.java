@@ -220,6 +220,8 @@ public final class FedSimulation {
             m.put("--samples", Integer.toString(rect.samples()));
             m.put("--iterations", Integer.toString(rect.iterations()));
             m.put("--search-temp", rect.temperature().flag());
+            m.put("--search-init", rect.initFlag());
+            m.put("--search-init-std", Float.toString(rect.initStd()));
             m.put("--alpha1", Float.toString(alpha1));
             m.put("--alpha2", Float.toString(alpha2));
             m.put("--hidden", Integer.toString(hidden));
@@ -236,7 +238,8 @@ public final class FedSimulation {
      * Settings recorded only since they were added, with the value every run recorded without them was made with
      * (a run's recorded settings are completed with these before they are compared).
      */
-    public static final Map<String, String> LATER_SETTINGS = Map.of("--adversary", Adversary.NONE.flag(), "--reject-outliers", "false");
+    public static final Map<String, String> LATER_SETTINGS = Map.of("--adversary", Adversary.NONE.flag(), "--reject-outliers", "false",
+            "--search-init", "zero", "--search-init-std", "2.0");
 
     /** The result of a run: the last round's row and every row. */
     public record Result(Map<String, Double> last, List<Map<String, Double>> rows) {}

@@ -5,8 +5,11 @@ import forler.engine.Tape;
 import forler.engine.Tensor;
 import forler.env.Rollouts;
 import forler.env.Tasks;
+import forler.rl.ActorRectification;
 import forler.rl.Agent;
 import forler.rl.Batch;
+import forler.rl.ForlerDevice;
+import forler.rl.MinQ;
 import forler.rl.QEnsemble;
 import forler.rl.Transitions;
 import java.util.ArrayList;
@@ -51,22 +54,74 @@ public final class Inspection {
         for (int k = -1; k < m.devices(); k++) {
             Transitions data = k < 0 ? s.server() : s.devices().get(k);
             Batch b = data.sample(states, new Rng(seed));
-            try (var g = Tape.noGrad()) {
-                Tensor pi = k < 0 ? m.actGlobal(b.obs()) : m.actLocal(k, b.obs());          // [N, A]
-                Tensor u = Tensor.uniform(new Rng(seed + 1), -1f, 1f, b.act().shape);       // [N, A]
-                QEnsemble q = m.critic(k);
-                float[] target = k >= 0 && m instanceof Forler f ? f.devices.get(k).rect.cache() : null;     // [|D_k|, A]
-                Tensor qData = q.q(b.obs(), b.act());                                        // [H, N]
-                rows.add(new Row(k < 0 ? "global" : "device " + k, k < 0 ? "D_o" : "D_" + k,
-                        saturated(pi.data), distance(pi.data, b.act().data, states),
-                        meanOfMin(qData.data, states), meanOfMin(q.q(b.obs(), pi).data, states),
-                        meanOfMin(q.q(b.obs(), u).data, states), headSpread(qData.data, states),
-                        target == null ? Double.NaN : saturated(target),
-                        target == null ? Double.NaN : distance(target, data.actions(), data.size()),
-                        target == null ? Double.NaN : meanOfMin(q.q(b.obs(), rows(target, b.index(), b.act().shape[1])).data, states)));
-            }
+            float[] target = k >= 0 && m instanceof Forler f ? f.devices.get(k).rect.cache() : null;     // [|D_k|, A]
+            rows.add(row(s, k, b, seed, target, data.actions(), target == null ? null : rows(target, b.index(), b.act().shape[1])));
         }
         return rows;
+    }
+
+    /** Where Algorithm 1's search starts: x₀ = π(s) ({@code atPolicy}) or 0, with std y₀ ({@code --search-init}, {@code --search-init-std}). */
+    public record Start(boolean atPolicy, float std) {
+        /** "zero:2" or "policy:0.5". */
+        public static Start parse(String s) {
+            int c = s.indexOf(':');
+            try {
+                float std = c > 0 ? Float.parseFloat(s.substring(c + 1)) : Float.NaN;
+                if (std > 0 && !Float.isInfinite(std)) return new Start(ActorRectification.Config.parseInit(s.substring(0, c)), std);
+            } catch (IllegalArgumentException e) {
+                // named below
+            }
+            throw new IllegalArgumentException("--search takes X0:Y0 pairs (X0 zero or policy, Y0 the first std > 0), e.g. zero:0.5; got '" + s + "'");
+        }
+
+        public String label() { return (atPolicy ? "policy" : "zero") + ":" + std; }
+    }
+
+    /**
+     * FORLER device k's row with its rectified actions made afresh: Algorithm 1 on the {@code states} drawn states
+     * (drawn as {@link #of} draws them), one search step (lines 2–8) started from {@code start}, with the run's N, I
+     * and temperature and the device's critic as it is, then â = argmax over the search's best and π(s). The â figures
+     * are over these states (the cache's in {@link #of}: over all of D_k). What a change of the search's start would
+     * make of a trained critic, not what training with it would give.
+     */
+    public static Row searched(FedSimulation.Setup s, int k, Start start, int states, long seed) {
+        if (!(s.method() instanceof Forler f)) throw new IllegalArgumentException("--search needs a FORLER run: only its devices rectify");
+        Transitions data = s.devices().get(k);
+        Batch b = data.sample(states, new Rng(seed));
+        int A = b.act().shape[1];
+        ForlerDevice dev = f.devices.get(k);
+        ActorRectification rect = new ActorRectification(dev.rect.config().withInit(start.atPolicy(), start.std()), A, b.act().data);
+        float[] pi, target = new float[states * A];                                                // [N, A]
+        try (var g = Tape.noGrad()) {
+            pi = f.actLocal(k, b.obs()).data;
+        }
+        int[] index = new int[states];
+        for (int i = 0; i < states; i++) index[i] = i;
+        rect.rectify(0, new MinQ(dev.critic.q, b.obs().shape[1], A), b.obs().data, pi, index, new Rng(seed + 2), target);
+        return row(s, k, b, seed, target, b.act().data, Tensor.of(target, states, A));
+    }
+
+    /**
+     * Policy k's row on the batch {@code b} drawn with {@code seed}; with rectified actions {@code target} [?, A] (null:
+     * none) and the data's actions {@code targetData} of the same rows, their figures too, and their Q on b's states
+     * ({@code targetOnB} [N, A]: target's rows for b).
+     */
+    private static Row row(FedSimulation.Setup s, int k, Batch b, long seed, float[] target, float[] targetData, Tensor targetOnB) {
+        FedMethod m = s.method();
+        int states = b.index().length, A = b.act().shape[1];
+        try (var g = Tape.noGrad()) {
+            Tensor pi = k < 0 ? m.actGlobal(b.obs()) : m.actLocal(k, b.obs());          // [N, A]
+            Tensor u = Tensor.uniform(new Rng(seed + 1), -1f, 1f, b.act().shape);       // [N, A]
+            QEnsemble q = m.critic(k);
+            Tensor qData = q.q(b.obs(), b.act());                                        // [H, N]
+            return new Row(k < 0 ? "global" : "device " + k, k < 0 ? "D_o" : "D_" + k,
+                    saturated(pi.data), distance(pi.data, b.act().data, states),
+                    meanOfMin(qData.data, states), meanOfMin(q.q(b.obs(), pi).data, states),
+                    meanOfMin(q.q(b.obs(), u).data, states), headSpread(qData.data, states),
+                    target == null ? Double.NaN : saturated(target),
+                    target == null ? Double.NaN : distance(target, targetData, target.length / A),
+                    target == null ? Double.NaN : meanOfMin(q.q(b.obs(), targetOnB).data, states));
+        }
     }
 
     /**

@@ -154,9 +154,10 @@ public final class DeviceNode implements AutoCloseable {
 
     /**
      * Settings recorded only since the server sends them, with the value every state recorded without them was saved
-     * with (raw states, the fixed search temperature).
+     * with (raw states, the fixed search temperature, the search started at 0 with std 2).
      */
-    private static final Map<String, String> LATER_SETTINGS = Map.of("obs_norm", "none", "search_temp", "fixed");
+    private static final Map<String, String> LATER_SETTINGS = Map.of("obs_norm", "none", "search_temp", "fixed", "search_init", "zero",
+            "search_init_std", "2.0");
 
     /** Refuses a state saved in a run with other settings than the server's (states saved before they were recorded pass). */
     private void sameRun(StateDict st, Settings s) {

@@ -31,7 +31,8 @@ public final class RunSettings {
         return Settings.newBuilder().setTask(task).setDevices(devices).setRounds(rounds).setLocalSteps(localSteps)
                 .setHidden(hidden).setDepth(depth).setBatch(batch).setSeed(seed).setAlpha1(alpha1).setAlpha2(alpha2)
                 .setDelta(rect.period()).setSamples(rect.samples()).setIterations(rect.iterations())
-                .setSearchTemp(rect.temperature().flag()).setObsNorm(obsNorm.flag()).build();
+                .setSearchTemp(rect.temperature().flag()).setObsNorm(obsNorm.flag())
+                .setSearchInit(rect.initFlag()).setSearchInitStd(rect.initStd()).build();
     }
 
     /** {@code s} with D_o's state statistics ({@link Dataset#obsStats}) when its rule normalises states, else none. */
@@ -87,7 +88,10 @@ public final class RunSettings {
     public static ActorRectification.Config rect(Settings s) {
         ActorRectification.Temperature t = s.getSearchTemp().isEmpty() ? ActorRectification.Temperature.FIXED
                 : ActorRectification.Temperature.parse(s.getSearchTemp());
-        return ActorRectification.Config.defaults().withPeriod(s.getDelta()).withSearch(s.getSamples(), s.getIterations()).withTemperature(t);
+        ActorRectification.Config d = ActorRectification.Config.defaults();
+        boolean atPolicy = !s.getSearchInit().isEmpty() && ActorRectification.Config.parseInit(s.getSearchInit());
+        float initStd = s.getSearchInitStd() > 0 ? s.getSearchInitStd() : d.initStd();
+        return d.withPeriod(s.getDelta()).withSearch(s.getSamples(), s.getIterations()).withTemperature(t).withInit(atPolicy, initStd);
     }
 
     /** Device k's RNG seed, the one forler.fed.Forler gives it. */

@@ -87,6 +87,8 @@ public final class ServerNode {
             m.put("--broadcast", broadcast.flag());
             m.put("--obs-norm", RunSettings.obsNorm(settings).flag());
             m.put("--search-temp", RunSettings.rect(settings).temperature().flag());
+            m.put("--search-init", RunSettings.rect(settings).initFlag());
+            m.put("--search-init-std", Float.toString(RunSettings.rect(settings).initStd()));
             m.put("--delta", Integer.toString(settings.getDelta()));
             m.put("--samples", Integer.toString(settings.getSamples()));
             m.put("--iterations", Integer.toString(settings.getIterations()));
@@ -100,9 +102,10 @@ public final class ServerNode {
 
         /**
          * Settings recorded only since they were added, with the value every checkpoint recorded without them was made
-         * with (raw states, the fixed temperature, ω_s averaged): completed before they are compared on --resume.
+         * with (raw states, the fixed temperature, ω_s averaged, the search started at 0 with std 2): completed before they are compared on --resume.
          */
-        static final Map<String, String> LATER_SETTINGS = Map.of("--obs-norm", "none", "--search-temp", "fixed", "--omega-s-per-head", "false");
+        static final Map<String, String> LATER_SETTINGS = Map.of("--obs-norm", "none", "--search-temp", "fixed", "--omega-s-per-head", "false",
+                "--search-init", "zero", "--search-init-std", "2.0");
     }
 
     /** What the round loop logged, one row per round. */

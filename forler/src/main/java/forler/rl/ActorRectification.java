@@ -77,6 +77,21 @@ public final class ActorRectification {
         public Config withSearch(int n, int i) { return new Config(n, i, period, beta, temperature, initStd, initAtPolicy, minStd); }
 
         public Config withTemperature(Temperature t) { return new Config(samples, iterations, period, beta, t, initStd, initAtPolicy, minStd); }
+
+        /** The search's start: x₀ = π(s) when {@code atPolicy}, else 0; y₀ = {@code std} (must be > 0). */
+        public Config withInit(boolean atPolicy, float std) {
+            if (!(std > 0) || Float.isInfinite(std)) throw new IllegalArgumentException("--search-init-std must be a finite number > 0, got " + std);
+            return new Config(samples, iterations, period, beta, temperature, std, atPolicy, minStd);
+        }
+
+        /** {@code --search-init}'s spelling of x₀: zero or policy. */
+        public String initFlag() { return initAtPolicy ? "policy" : "zero"; }
+
+        /** Parses {@code --search-init}: true for policy (x₀ = π(s)), false for zero. */
+        public static boolean parseInit(String flag) {
+            if (flag.equals("zero") || flag.equals("policy")) return flag.equals("policy");
+            throw new IllegalArgumentException("--search-init must be zero or policy, got '" + flag + "'");
+        }
     }
 
     private final Config cfg;

@@ -25,7 +25,7 @@ class InspectCommandTest {
         MainTest.Outcome o = forler("inspect", first.toString(), out.toString(), "--states", "64", "--episodes", "1", "--cache", cache.toString(), "--csv", csv.toString());
         assertEquals(0, o.code(), o.err());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,target_saturated,target_distance,q_target,score", lines.get(0));
+        assertEquals("checkpoint,round,policy,data,saturated,distance,q_data,q_policy,q_uniform,head_spread,target_saturated,target_distance,q_target,score,target", lines.get(0));
         assertEquals(1 + 2 * 3, lines.size(), "the global policy and 2 devices, for 2 checkpoints: " + lines);
         String[] policies = {"global", "device 0", "device 1"}, data = {"D_o", "D_0", "D_1"};
         String[] logged = {"global_score", "local_score_0", "local_score_1"};
@@ -91,6 +91,40 @@ class InspectCommandTest {
                 assertTrue(Double.isNaN(Double.parseDouble(c[11])) && Double.isNaN(Double.parseDouble(c[12])), "only FORLER's devices rectify: " + l);
             }
         }
+    }
+
+    /**
+     * --search: each device's â made afresh from each start on the same states. â is the argmax over the search's best
+     * and π(s), so Q(s, â) ≥ Q(s, π(s)); from π(s) with a tiny std, â is π(s) to within a few stds.
+     */
+    @Test
+    void searchRowsRemakeTheRectifiedActionsFromEachStart(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run"), csv = dir.resolve("search.csv");
+        assertEquals(0, forler(set(tinyRun(dir, "--out", out.toString()), "--rounds", "2")).code());
+        MainTest.Outcome o = forler("inspect", out.toString(), "--states", "64", "--search", "zero:2,policy:0.0001",
+                "--cache", dir.resolve("cache").toString(), "--csv", csv.toString());
+        assertEquals(0, o.code(), o.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(1 + 3 + 2 * 2, lines.size(), "3 policies, then 2 devices × 2 starts: " + lines);
+        for (int i = 4; i < lines.size(); i++) {
+            String[] c = lines.get(i).split(","), cached = lines.get(2 + (i - 4) / 2).split(",");
+            assertEquals("device " + (i - 4) / 2, c[2], lines.get(i));
+            assertEquals((i % 2 == 0) ? "zero:2.0" : "policy:1.0E-4", c[14], lines.get(i));
+            for (int j = 2; j <= 9; j++) assertEquals(cached[j], c[j], "the same states and policy as the cache's row: " + lines.get(i));
+            double distance = Double.parseDouble(c[5]), qPolicy = Double.parseDouble(c[7]);
+            double targetDistance = Double.parseDouble(c[11]), qTarget = Double.parseDouble(c[12]);
+            assertTrue(qTarget >= qPolicy - 1e-4 * Math.abs(qPolicy), "â is the argmax over {best, π(s)}: " + lines.get(i));
+            if (i % 2 == 1) {
+                assertEquals(distance, targetDistance, 1e-2, "from π(s) with y₀ = 1e-4, â is π(s) to within 1e-3: " + lines.get(i));
+                assertEquals(qPolicy, qTarget, 1e-3 * Math.abs(qPolicy) + 1e-3, lines.get(i));
+            }
+        }
+        refused(forler("inspect", out.toString(), "--search", "zero"), "--search takes X0:Y0 pairs", "got 'zero'");
+        refused(forler("inspect", out.toString(), "--search", "policy:-1"), "--search takes X0:Y0 pairs", "got 'policy:-1'");
+        Path cql = dir.resolve("cql");
+        assertEquals(0, forler(tinyRun(dir, "--algo", "fedcql", "--out", cql.toString())).code());
+        refused(forler("inspect", cql.toString(), "--search", "zero:2", "--cache", dir.resolve("cache").toString()),
+                "--search needs a FORLER run's checkpoints", "--algo fedcql");
     }
 
     @Test

@@ -81,6 +81,8 @@ class MainTest {
                 {"--device-threads must be >= 0", "run", "--device-threads", "-1"},
                 {"--obs-norm must be own, server, pooled or none", "run", "--obs-norm", "global"},
                 {"--search-temp must be fixed or spread", "run", "--search-temp", "hot"},
+                {"--search-init must be zero or policy", "run", "--search-init", "data"},
+                {"--search-init-std must be a finite number > 0", "run", "--search-init-std", "0"},
                 {"--broadcast must be average, own or mix", "run", "--broadcast", "all"},
                 {"--adversary must be none, flip or inflate", "run", "--adversary", "negate"},
                 {"not --algo cql", "run", "--algo", "cql", "--reject-outliers"},
@@ -96,6 +98,7 @@ class MainTest {
                 {"--obs-norm pooled needs every device's data in one place", "server", "--plaintext", "--no-auth", "--obs-norm", "pooled"},
                 {"--obs-norm must be own, server, pooled or none", "server", "--plaintext", "--no-auth", "--obs-norm", "global"},
                 {"--search-temp must be fixed or spread", "server", "--plaintext", "--no-auth", "--search-temp", "hot"},
+                {"--search-init-std must be a finite number > 0", "server", "--plaintext", "--no-auth", "--search-init-std", "NaN"},
                 {"--adversary is a `forler run` setting that `forler server` does not support", "server", "--plaintext", "--no-auth", "--adversary", "flip"},
                 {"--reject-outliers is a `forler run` setting", "server", "--plaintext", "--no-auth", "--reject-outliers"},
                 {"--obs-norm pooled needs", "device", "--server", "127.0.0.1:1", "--id", "0", "--plaintext", "--obs-norm", "pooled"},
@@ -195,11 +198,13 @@ class MainTest {
     void theHarnessAndAblationFlagsReachTheRunsRecord(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
         String[] args = set(tinyRun(dir, "--eval-every", "2", "--device-threads", "1", "--obs-norm", "pooled",
-                "--search-temp", "spread", "--broadcast", "mix", "--omega-s-per-head", "--out", out.toString()), "--rounds", "2");
+                "--search-temp", "spread", "--search-init", "policy", "--search-init-std", "0.5", "--broadcast", "mix", "--omega-s-per-head",
+                "--out", out.toString()), "--rounds", "2");
         MainTest.Outcome ran = forler(args);
         assertEquals(0, ran.code(), ran.err());
         String json = Files.readString(out.resolve("rounds.json"));
-        for (String kv : List.of("\"obs_norm\": \"pooled\"", "\"search_temp\": \"spread\"", "\"broadcast\": \"mix\"",
+        for (String kv : List.of("\"obs_norm\": \"pooled\"", "\"search_temp\": \"spread\"", "\"search_init\": \"policy\"",
+                "\"search_init_std\": \"0.5\"", "\"broadcast\": \"mix\"",
                 "\"omega_s_per_head\": \"true\"", "\"eval_every\": \"2\"")) {
             assertTrue(json.contains(kv), kv + " missing from " + json);
         }

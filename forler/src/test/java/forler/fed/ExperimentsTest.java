@@ -69,6 +69,8 @@ class ExperimentsTest {
                         + "fedcql-norm-pooled:--obs-norm=pooled fedcql-norm-own:--obs-norm=own",
                 "omega", "forler-omega-averaged:--omega-s-per-head=false forler-omega-per-head:--omega-s-per-head=true",
                 "temp", "forler-temp-fixed:--search-temp=fixed forler-temp-spread:--search-temp=spread",
+                "init", "forler-init-zero-2:--search-init=zero,--search-init-std=2.0 forler-init-zero-0.5:--search-init=zero,--search-init-std=0.5 "
+                        + "forler-init-zero-0.25:--search-init=zero,--search-init-std=0.25 forler-init-policy-0.25:--search-init=policy,--search-init-std=0.25",
                 "broadcast", "forler-broadcast-average:--broadcast=average forler-broadcast-own:--broadcast=own forler-broadcast-mix:--broadcast=mix",
                 "adversary", adversaryVariants());
         Map<String, String> baseSettings = base.settings();

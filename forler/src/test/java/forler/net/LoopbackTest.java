@@ -94,10 +94,13 @@ class LoopbackTest {
         assertEquals(3, fed.settings().getObsMeanCount(), "D_o's statistics are sent (pendulum: 3 state dimensions)");
     }
 
-    /** --search-temp spread (sent to the devices) and --omega-s-per-head (the server's): the simulation's numbers too. */
+    /**
+     * --search-temp spread, --search-init policy and --search-init-std 0.5 (sent to the devices) and --omega-s-per-head
+     * (the server's): the simulation's numbers too.
+     */
     @Test
-    void theSearchTemperatureAndOmegaPerHeadGiveTheSimulationsNumbers() throws Exception {
-        Settings s = NetFixture.settings(3, 2, 5, ObsNorm.SERVER).toBuilder().setSearchTemp("spread").build();
+    void theSearchSettingsAndOmegaPerHeadGiveTheSimulationsNumbers() throws Exception {
+        Settings s = NetFixture.settings(3, 2, 5, ObsNorm.SERVER).toBuilder().setSearchTemp("spread").setSearchInit("policy").setSearchInitStd(0.5f).build();
         ServerNode.Options o = NetFixture.options(s, Duration.ofSeconds(60), 1, 1, dir.resolve("server"));
         sameNumbersAsTheSimulation(new ServerNode.Options(s, o.serverSteps(), o.omegaS(), true, o.broadcast(), o.deadline(), o.minDevices(),
                 o.maxNorm(), o.evalEpisodes(), o.out(), false));

@@ -93,7 +93,8 @@ final class NetFixture {
                 .withKinds(List.of("random")).withPerDevice(DEVICE_SIZE).withServerKinds(List.of("random")).withServerSize(SERVER_SIZE)
                 .withRounds(s.getRounds()).withLocalSteps(s.getLocalSteps()).withEvalEpisodes(1).withEvalEvery(evalEvery).withSeed(s.getSeed())
                 .withHidden(s.getHidden()).withDepth(s.getDepth()).withBatch(s.getBatch()).withRect(ActorRectification.Config.defaults().withPeriod(s.getDelta())
-                        .withSearch(s.getSamples(), s.getIterations()).withTemperature(ActorRectification.Temperature.parse(s.getSearchTemp())))
+                        .withSearch(s.getSamples(), s.getIterations()).withTemperature(ActorRectification.Temperature.parse(s.getSearchTemp()))
+                        .withInit(ActorRectification.Config.parseInit(s.getSearchInit()), s.getSearchInitStd()))
                 .withAlpha1(s.getAlpha1()).withAlpha2(s.getAlpha2()).withObsNorm(RunSettings.obsNorm(s)).withOmegaSPerHead(omegaSPerHead).withOut(out).withQuiet(true);
         return new FedSimulation(o, DATASETS::build, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
     }

@@ -145,9 +145,33 @@ class ActorRectificationTest {
     }
 
     @Test
+    void aSearchStartedAtThePolicyWithASmallStdStaysNearIt() {
+        // The peak at 0.6 is far from π(s) = −0.5: from x₀ = 0, y₀ = 2 the search reaches it; from x₀ = π(s), y₀ = 0.01
+        // no candidate leaves [−0.56, −0.44] (6 stds) in the first iteration, nor in later ones (y only shrinks or stays
+        // near 0.01 when Q rises towards the peak), so â stays within 0.2 of π(s).
+        int B = 8, A = 2;
+        int[] idx = new int[B];
+        for (int b = 0; b < B; b++) idx[b] = b;
+        float[] pi = new float[B * A], far = new float[B * A], near = new float[B * A];
+        java.util.Arrays.fill(pi, -0.5f);
+        new ActorRectification(ActorRectification.Config.defaults(), A, new float[B * A])
+                .rectify(0, new PeakedQ(2, A), states(B, 2, 0.6f), pi, idx, new Rng(5), far);
+        new ActorRectification(ActorRectification.Config.defaults().withInit(true, 0.01f), A, new float[B * A])
+                .rectify(0, new PeakedQ(2, A), states(B, 2, 0.6f), pi, idx, new Rng(5), near);
+        for (float a : far) assertEquals(0.6f, a, 0.3f);
+        for (float a : near) assertEquals(-0.5f, a, 0.2f);
+        assertEquals("policy", ActorRectification.Config.defaults().withInit(true, 0.01f).initFlag());
+        assertEquals("zero", ActorRectification.Config.defaults().initFlag());
+    }
+
+    @Test
     void badConfigurationIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ActorRectification(ActorRectification.Config.defaults().withPeriod(0), 1, new float[1]));
         assertTrue(e.getMessage().contains("δ"));
+        e = assertThrows(IllegalArgumentException.class, () -> ActorRectification.Config.defaults().withInit(false, -1f));
+        assertTrue(e.getMessage().startsWith("--search-init-std must be a finite number > 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ActorRectification.Config.parseInit("data"));
+        assertEquals("--search-init must be zero or policy, got 'data'", e.getMessage());
     }
 }
