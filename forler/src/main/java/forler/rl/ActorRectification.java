@@ -67,8 +67,8 @@ public final class ActorRectification {
             int period,           // δ = 1: rectify every step unless set (the paper's δ-periodic strategy)
             float beta,           // β = 1: softmax temperature of Eq. 5 (docs/design.md §Rectification)
             Temperature temperature, // FIXED: β as is (Eq. 5); SPREAD: β / std of the candidates' Q (docs/design.md §Rectification)
-            float initStd,        // y₀ = 2.0: OMAR's initial σ
-            boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true): docs/design.md §Rectification, default 0 as OMAR
+            float initStd,        // y₀ = 2.0: OMAR's initial σ (--search-init-std)
+            boolean initAtPolicy, // x₀ = 0 (false) or π(s) (true; --search-init): docs/design.md §Rectification, default 0 as OMAR
             float minStd) {       // y floor 1e-3 (docs/design.md §Rectification)
         public static Config defaults() { return new Config(20, 3, 1, 1f, Temperature.FIXED, 2f, false, 1e-3f); }
 
