@@ -154,6 +154,30 @@ class ExperimentsTest {
         assertEquals(1, built.get(), "only the run made with other settings is run again");
     }
 
+    /**
+     * A run logged before a setting was recorded (--adversary, --reject-outliers, --search-init, --search-init-std:
+     * FedSimulation.LATER_SETTINGS) was made with the value it now defaults to: it is reused, not run again
+     * (a run made with other settings is run again from the start, its log deleted).
+     */
+    @Test
+    void aRunLoggedBeforeALaterSettingWasRecordedIsReused(@TempDir Path out) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        Experiments e = e5MadeWithOtherSettings(out, built);
+        for (Path dir : e.runs("e5").keySet()) {
+            Path json = dir.resolve("rounds.json");
+            String s = Files.readString(json);
+            for (String kv : List.of("adversary:none", "reject_outliers:false", "search_init:zero", "search_init_std:2.0")) {
+                String[] k = kv.split(":");
+                String line = "\n    \"" + k[0] + "\": \"" + k[1] + "\",";
+                assertTrue(s.contains(line), k[0] + " is recorded now: " + s);
+                s = s.replace(line, "");
+            }
+            Files.writeString(json, s);
+        }
+        e.run("e5");
+        assertEquals(0, built.get(), "no run is run again");
+    }
+
     @Test
     void onlyTheNamedVariantsRunAndAnUnknownNameListsThem(@TempDir Path out) throws Exception {
         // two runs made with other settings: the named variant's is run again, the other variant's is left alone
