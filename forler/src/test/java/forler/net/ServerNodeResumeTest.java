@@ -33,6 +33,19 @@ class ServerNodeResumeTest {
     }
 
     @Test
+    void aCheckpointFromBeforeTheSearchStartWasRecordedWasMadeFromZeroWithStdTwo(@TempDir Path dir) throws Exception {
+        // every setting of a run with --search-init policy but the two search-start ones: such runs searched from 0 with y₀ = 2
+        Settings s = NetFixture.settings(2, 2, 3, ObsNorm.SERVER).toBuilder().setSearchInit("policy").setSearchInitStd(0.5f).build();
+        StateDict saved = new StateDict();
+        NetFixture.options(s, Duration.ofSeconds(5), 1, dir).numbersSettings().forEach((flag, v) -> saved.meta.put("setting" + flag, v));
+        assertEquals("policy", saved.meta.remove("setting--search-init"));
+        assertEquals("0.5", saved.meta.remove("setting--search-init-std"));
+        saved.save(dir.resolve("checkpoint.safetensors"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, resumed(s, dir)::run);
+        assertTrue(e.getMessage().contains("--search-init is policy") && e.getMessage().contains("--search-init zero"), e.getMessage());
+    }
+
+    @Test
     void aResumeWithAnotherServerDatasetIsRefused(@TempDir Path dir) throws Exception {
         // a checkpoint with every setting of this run but D_o's statistics from other data
         Settings s = NetFixture.settings(2, 2, 3, ObsNorm.SERVER);
