@@ -44,6 +44,9 @@ public final class InspectCommand implements Callable<Integer> {
                     + "start given, x0 zero or policy and first std y0 (e.g. zero:2,zero:0.5,policy:0.5; the run's own: zero:2), "
                     + "on the same states, with the run's N, I and temperature: what the search would make of the trained critic. Default: none.")
     List<String> search = List.of();
+    @Option(names = "--search-iterations", paramLabel = "I",
+            description = "The iterations I of the --search searches (0: the run's own). Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+    int searchIterations;
     @Option(names = "--cache", description = "Dataset cache folder (default: -Dforler.cache, else cache/datasets).")
     Path cache;
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV to FILE.")
@@ -59,6 +62,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.atLeast("--states", states, 1);
         Checks.atLeast("--episodes", episodes, 0);
+        Checks.atLeast("--search-iterations", searchIterations, 0);
         Checks.folder("--cache", cache);
         List<Inspection.Start> starts = search.stream().map(Inspection.Start::parse).toList();
         List<Path> files = new ArrayList<>();
@@ -94,7 +98,7 @@ public final class InspectCommand implements Callable<Integer> {
                 print(out, f, round, r, score, Double.isNaN(r.targetSaturated()) ? "" : "cache");
             }
             for (int k = 0; k + 1 < rows.size(); k++)
-                for (Inspection.Start st : starts) print(out, f, round, Inspection.searched(setup, k, st, states, seed), Double.NaN, st.label());
+                for (Inspection.Start st : starts) print(out, f, round, Inspection.searched(setup, k, st, searchIterations, states, seed), Double.NaN, st.label());
         }
         if (csv != null) AtomicFiles.writeString(csv, out.toString());
         return 0;

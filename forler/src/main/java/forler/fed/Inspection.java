@@ -79,18 +79,21 @@ public final class Inspection {
 
     /**
      * FORLER device k's row with its rectified actions made afresh: Algorithm 1 on the {@code states} drawn states
-     * (drawn as {@link #of} draws them), one search step (lines 2–8) started from {@code start}, with the run's N, I
-     * and temperature and the device's critic as it is, then â = argmax over the search's best and π(s). The â figures
+     * (drawn as {@link #of} draws them), one search step (lines 2–8) started from {@code start}, with the run's N and
+     * temperature, {@code iterations} I (0: the run's) and the device's critic as it is, then â = argmax over the
+     * search's best and π(s). The â figures
      * are over these states (the cache's in {@link #of}: over all of D_k). What a change of the search's start would
      * make of a trained critic, not what training with it would give.
      */
-    public static Row searched(FedSimulation.Setup s, int k, Start start, int states, long seed) {
+    public static Row searched(FedSimulation.Setup s, int k, Start start, int iterations, int states, long seed) {
         if (!(s.method() instanceof Forler f)) throw new IllegalArgumentException("--search needs a FORLER run: only its devices rectify");
         Transitions data = s.devices().get(k);
         Batch b = data.sample(states, new Rng(seed));
         int A = b.act().shape[1];
         ForlerDevice dev = f.devices.get(k);
-        ActorRectification rect = new ActorRectification(dev.rect.config().withInit(start.atPolicy(), start.std()), A, b.act().data);
+        ActorRectification.Config run = dev.rect.config();
+        ActorRectification rect = new ActorRectification(run.withInit(start.atPolicy(), start.std())
+                .withSearch(run.samples(), iterations > 0 ? iterations : run.iterations()), A, b.act().data);
         float[] pi, target = new float[states * A];                                                // [N, A]
         try (var g = Tape.noGrad()) {
             pi = f.actLocal(k, b.obs()).data;

@@ -119,6 +119,18 @@ class InspectCommandTest {
                 assertEquals(qPolicy, qTarget, 1e-3 * Math.abs(qPolicy) + 1e-3, lines.get(i));
             }
         }
+        // --search-iterations 2 (tinyRun's own I is 1): the first iteration draws the same candidates, the second adds
+        // more, so every state's best Q can only rise
+        Path two = dir.resolve("two.csv");
+        assertEquals(0, forler("inspect", out.toString(), "--states", "64", "--search", "zero:2", "--search-iterations", "2",
+                "--cache", dir.resolve("cache").toString(), "--csv", two.toString()).code());
+        List<String> twice = Files.readAllLines(two);
+        for (int i = 4; i < twice.size(); i++) {
+            double once = Double.parseDouble(lines.get(2 * i - 4).split(",")[12]), more = Double.parseDouble(twice.get(i).split(",")[12]);
+            assertTrue(more >= once, "Q(s, â) over 2 iterations " + more + " below 1 iteration's " + once);
+            assertNotEquals(lines.get(2 * i - 4), twice.get(i), "a second iteration changed no rectified action");
+        }
+        refused(forler("inspect", out.toString(), "--search-iterations", "-1"), "--search-iterations must be >= 0");
         refused(forler("inspect", out.toString(), "--search", "zero"), "--search takes X0:Y0 pairs", "got 'zero'");
         refused(forler("inspect", out.toString(), "--search", "policy:-1"), "--search takes X0:Y0 pairs", "got 'policy:-1'");
         Path cql = dir.resolve("cql");
