@@ -132,19 +132,30 @@ class ReadmeTablesTest {
         assertRow("the same, 50 evaluation episodes", 2, eval50);
         assertRow("halfcheetah / hopper / walker2d / ant, mean of the four", 2, mujoco);
         assertRow("hopper | 5·10³ steps/device", 2, hopper);
-        // the paper's budget, while it runs: a method's cell is its score once its three seeds are committed, else "running"
-        // (a variant with some of its seeds committed is left out of the report, which refuses unfinished variants)
-        java.util.function.Predicate<Path> finished = p -> {
-            Path rel = RESULTS.resolve("e1-paper/e1").relativize(p);
-            return rel.getNameCount() < 2 || seedsDone(RESULTS.resolve("e1-paper/e1").resolve(rel.subpath(0, 2)));
-        };
-        Map<String, Map<String, Double>> paperRuns = report("e1-paper/e1", "last-3", finished);
-        List<String> paper = new ArrayList<>();
-        for (String a : E1) {
-            Map<String, Double> r = paperRuns.get(a + "-hopper"); // null while the variant runs
-            paper.add(r == null ? "running" : f(r.get("global_mean")) + " ± " + f(r.get("global_std")));
+        // the paper's budget, per task while it runs: a method's cell is its score once its three seeds are finished, else
+        // "running" (an unfinished variant is left out of the report, which refuses it); the mean row once every task has it
+        Map<String, List<Double>> byMethod = new HashMap<>();
+        for (String[] t : new String[][] {{"hopper", "e1-paper/e1"}, {"halfcheetah", "e1-paper-halfcheetah/e1"}, {"walker2d", "e1-paper-walker2d/e1"}}) {
+            Path root = RESULTS.resolve(t[1]);
+            java.util.function.Predicate<Path> finished = p -> {
+                Path rel = root.relativize(p);
+                return rel.getNameCount() < 2 || seedsFinished(root.resolve(rel.subpath(0, 2)));
+            };
+            Map<String, Map<String, Double>> runs = report(t[1], "last-3", finished);
+            List<String> cells = new ArrayList<>();
+            for (String a : E1) {
+                Map<String, Double> r = runs.get(a + "-" + t[0]); // null while the variant runs
+                cells.add(r == null ? "running" : f(r.get("global_mean")) + " ± " + f(r.get("global_std")));
+                if (r != null) byMethod.computeIfAbsent(a, k -> new ArrayList<>()).add(r.get("global_mean"));
+            }
+            assertRow(t[0] + ", the paper's budget", 2, cells);
         }
-        assertRow("hopper, the paper's budget", 2, paper);
+        List<String> mean = new ArrayList<>();
+        for (String a : E1) {
+            List<Double> xs = byMethod.getOrDefault(a, List.of());
+            mean.add(xs.size() < 3 ? "running" : f(xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        }
+        assertRow("hopper / halfcheetah / walker2d, mean of the three, the paper's budget", 2, mean);
     }
 
     /**
@@ -194,9 +205,17 @@ class ReadmeTablesTest {
             assertTrue(doc.contains(e), "docs/results.md's paragraph on the server ablations lacks '" + e + "'");
     }
 
-    /** True when all three seeds of a variant folder have their rounds.csv. */
-    private static boolean seedsDone(Path variant) {
-        return java.util.stream.IntStream.range(0, 3).allMatch(i -> Files.exists(variant.resolve("seed-" + i).resolve("rounds.csv")));
+    /** True when all three seeds of a variant folder have logged every round their rounds.json asks for. */
+    private static boolean seedsFinished(Path variant) {
+        return java.util.stream.IntStream.range(0, 3).allMatch(i -> {
+            Path seed = variant.resolve("seed-" + i);
+            try {
+                Matcher m = Pattern.compile("\"rounds\": \"(\\d+)\"").matcher(Files.readString(seed.resolve("rounds.json")));
+                return m.find() && Files.readAllLines(seed.resolve("rounds.csv")).size() == Integer.parseInt(m.group(1)) + 1;
+            } catch (IOException | RuntimeException e) {
+                return false; // not started
+            }
+        });
     }
 
     @Test
