@@ -99,6 +99,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             } else {
                 base.settings().forEach((flag, v) -> { if (!flag.equals("--seed")) settings.put(flag, v); });
                 settings.put("--rounds", Integer.toString(base.rounds()));
+                for (String flag : ex.setPerVariant(e)) settings.put(flag, "varies by variant (each run's rounds.json records its own)");
             }
             settings.put("--seeds", Integer.toString(seeds));
             if (e.equals("e1")) settings.put("--tasks", String.join(",", tasks == null ? List.of(opts.task) : tasks));

@@ -173,6 +173,20 @@ public final class Experiments {
         return pending;
     }
 
+    /**
+     * The settings flags that some variant of {@code id} this process runs sets otherwise than the base options (E1's
+     * --algo, E2's --devices, E5's --devices, --data and --server-data, …): an experiment's README must not show the
+     * base value of those as if every run had it.
+     */
+    public java.util.Set<String> setPerVariant(String id) {
+        Map<String, String> base = this.base.settings();
+        java.util.Set<String> varied = new java.util.LinkedHashSet<>();
+        for (Variant var : selected(id))
+            if (var.cell() instanceof ExperimentCell.Federated f)
+                f.options().settings().forEach((flag, v) -> { if (!v.equals(base.get(flag))) varied.add(flag); });
+        return varied;
+    }
+
     /** The labels of the variants of {@code id} this process runs; refuses an unknown name given to {@link #withVariants}. */
     public List<String> chosen(String id) { return selected(id).stream().map(Variant::label).toList(); }
 

@@ -61,6 +61,7 @@ class ReportCommandTest {
         assertTrue(readme.startsWith("# E7: rectification overhead\n"), readme);
         assertTrue(readme.contains("- command: `forler experiment e7 --seeds 2 ") && readme.contains("as 2 shards") && !readme.contains("--shard 1/2") && !readme.contains("--shard 2/2"), readme);
         assertTrue(readme.contains("| --local-steps | 2 |") && readme.contains("- code version: "), readme);
+        assertTrue(readme.contains("| --delta | varies by variant (each run's rounds.json records its own) |"), "E7 sets δ per variant: " + readme);
         Path built = Path.of("target", "classes", "forler", "code-version.txt"); // the build's, from src/build/code-version.sh
         if (Files.exists(built) && System.getenv("FORLER_CODE_VERSION") == null)
             assertTrue(readme.contains("- code version: " + Files.readString(built).trim() + " (build)\n"), readme);

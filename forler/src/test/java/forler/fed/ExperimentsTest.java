@@ -196,6 +196,18 @@ class ExperimentsTest {
     }
 
     @Test
+    void theSettingsAnExperimentSetsPerVariantAreNamedAndNoOthers(@TempDir Path out) {
+        FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
+        Experiments e = new Experiments(base, List.of("pendulum"), 1, out, r -> { throw new IllegalStateException("no data needed"); },
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        // E5: FORLER and the baselines, 4 good devices then 6 with 2 random, D_o from the good kinds
+        assertEquals(java.util.Set.of("--algo", "--devices", "--data", "--server-data"), e.setPerVariant("e5"));
+        assertEquals(java.util.Set.of("--devices", "--data", "--server-data"), e.withVariants(List.of("forler-4good", "forler-4good+2random")).setPerVariant("e5"));
+        assertEquals(java.util.Set.of("--delta"), e.withVariants(List.of("delta-1", "delta-10")).setPerVariant("e6"));
+        assertEquals(java.util.Set.of(), e.withVariants(List.of("delta-5")).setPerVariant("e6"), "base δ = 5: nothing differs");
+    }
+
+    @Test
     void e5ReportsTheGoodDevicesLocalScoreAndTheShareKept(@TempDir Path out) throws Exception {
         FedSimulation.Options base = FedSimulationTest.tiny("forler", ROUNDS, out, false, 5, 1f, 0);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
