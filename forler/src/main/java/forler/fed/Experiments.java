@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -178,9 +179,9 @@ public final class Experiments {
      * --algo, E2's --devices, E5's --devices, --data and --server-data, …): an experiment's README must not show the
      * base value of those as if every run had it.
      */
-    public java.util.Set<String> setPerVariant(String id) {
+    public Set<String> setPerVariant(String id) {
         Map<String, String> base = this.base.settings();
-        java.util.Set<String> varied = new java.util.LinkedHashSet<>();
+        Set<String> varied = new LinkedHashSet<>();
         for (Variant var : selected(id))
             if (var.cell() instanceof ExperimentCell.Federated f)
                 f.options().settings().forEach((flag, v) -> { if (!v.equals(base.get(flag))) varied.add(flag); });
